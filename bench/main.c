@@ -1,0 +1,22 @@
+/* cvram-bench: measurements of coherent device memory. */
+#include "cvram/cli.h"
+#include "workloads.h"
+
+static const struct cvram_workload *const workloads[] = {
+	&cvram_bench_smoke,
+	NULL,
+};
+
+static const struct cvram_program program = {
+	.name = "cvram-bench",
+	.summary = "Benchmarks of CPU access to device memory and of page migration.",
+	.workloads = workloads,
+	.default_size = 16u << 20,
+	.default_reps = 5,
+	.default_duration_ms = 10000,
+};
+
+int main(int argc, char **argv)
+{
+	return cvram_main(&program, argc, argv);
+}

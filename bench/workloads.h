@@ -1,0 +1,9 @@
+/* The explicit list of cvram-bench workloads: one file each under bench/. */
+#ifndef CVRAM_BENCH_WORKLOADS_H
+#define CVRAM_BENCH_WORKLOADS_H
+
+#include "cvram/cli.h"
+
+extern const struct cvram_workload cvram_bench_smoke;
+
+#endif

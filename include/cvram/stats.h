@@ -1,0 +1,36 @@
+/* The one statistics module: every summary in cvram comes from here. */
+#ifndef CVRAM_STATS_H
+#define CVRAM_STATS_H
+
+#include <stddef.h>
+
+struct cvram_summary {
+	size_t n;
+	double min, max, mean, median;
+	double stddev;		/* sample standard deviation (n - 1) */
+	double cv;		/* stddev / mean; 0 when mean is 0 */
+	double ci95_lo, ci95_hi; /* 95% confidence interval of the mean (Student t) */
+	double p90, p99;
+};
+
+/* Summarise n samples (n >= 1; the input is not modified). Returns 0, or
+ * -1 for n == 0 or a non-finite sample. */
+int cvram_summarize(const double *x, size_t n, struct cvram_summary *s);
+
+/* Percentile p in [0, 100] of sorted data, linear interpolation between
+ * closest ranks (Hyndman-Fan type 7, as R and NumPy default). */
+double cvram_percentile_sorted(const double *sorted, size_t n, double p);
+
+double cvram_mean(const double *x, size_t n);
+double cvram_stddev(const double *x, size_t n);	/* sample, n - 1 */
+
+/* Student t distribution: CDF and the quantile (inverse CDF) for df > 0. */
+double cvram_t_cdf(double t, double df);
+double cvram_t_quantile(double p, double df);
+
+/* Regularized incomplete beta I_x(a, b). */
+double cvram_betainc(double a, double b, double x);
+
+void cvram_sort_doubles(double *x, size_t n);
+
+#endif

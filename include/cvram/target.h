@@ -1,0 +1,117 @@
+/* Targets: where device memory comes from and how pages are moved there.
+ * One file per target in lib/targets/, one static ops struct each, and one
+ * explicit list in lib/target.c. Adding a target = one file + one line. */
+#ifndef CVRAM_TARGET_H
+#define CVRAM_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a target can do; workloads test these bits, never target names. */
+enum cvram_cap {
+	CVRAM_CAP_MIGRATE = 1u << 0,	    /* pages can be moved to the device and back */
+	CVRAM_CAP_CPU_IN_PLACE = 1u << 1,   /* CPU loads/stores hit device pages in place */
+	CVRAM_CAP_CPU_FAULTS_BACK = 1u << 2, /* a CPU touch migrates the page back */
+	CVRAM_CAP_PAGE_OUTCOME = 1u << 3,   /* per-page outcome of a migration is known */
+	CVRAM_CAP_PAGE_LOCATION = 1u << 4,  /* per-page location can be queried */
+};
+
+/* What kind of memory the device is. */
+enum cvram_kind {
+	CVRAM_KIND_NONE,	/* no device: system RAM only (host) */
+	CVRAM_KIND_PRIVATE,	/* MEMORY_DEVICE_PRIVATE: CPU cannot touch it */
+	CVRAM_KIND_COHERENT,	/* MEMORY_DEVICE_COHERENT: CPU touches it in place */
+	CVRAM_KIND_NUMA,	/* a CPU-less NUMA node of ordinary memory */
+};
+
+/* Where one page is. */
+enum cvram_loc {
+	CVRAM_LOC_UNKNOWN = 0,
+	CVRAM_LOC_NONE,		/* not populated (never touched, or a hole) */
+	CVRAM_LOC_SYSTEM,	/* system RAM */
+	CVRAM_LOC_DEVICE,	/* on this target's device */
+	CVRAM_LOC_OTHER_DEVICE,	/* on some other device */
+};
+
+/* Per-page outcome of one migration call. */
+enum cvram_outcome {
+	CVRAM_OUT_UNKNOWN = 0,
+	CVRAM_OUT_MOVED,	/* at the destination after the call */
+	CVRAM_OUT_STAYED,	/* not at the destination after the call */
+};
+
+enum cvram_dir { CVRAM_TO_DEVICE, CVRAM_TO_SYSTEM };
+
+struct cvram_migration {
+	size_t requested, migrated, failed;
+	uint8_t *outcome;	/* optional, npages entries of enum cvram_outcome */
+};
+
+/* How target selection and opening can end. */
+enum cvram_open_status {
+	CVRAM_OPEN_OK,
+	CVRAM_OPEN_UNAVAILABLE,	/* not on this machine: skip (exit 77) */
+	CVRAM_OPEN_BAD_DEVICE,	/* the device the user named does not exist (exit 2) */
+	CVRAM_OPEN_ERROR,	/* unexpected failure (exit 99) */
+};
+
+struct cvram_target_config {
+	const char *device;	/* --device, or NULL for the target's default */
+	int node;		/* --node, or -1 */
+};
+
+struct cvram_target;
+
+struct cvram_target_ops {
+	const char *name;
+	const char *description;
+	/* Open the device described by cfg; fill kind, caps, device, mem_bytes.
+	 * On failure fill reason. */
+	enum cvram_open_status (*open)(struct cvram_target *t);
+	void (*close)(struct cvram_target *t);
+	/* Move npages from page-aligned addr. Returns 0 when the call ran (even
+	 * if only some pages moved: see m), -errno when it could not run at all
+	 * (-EOPNOTSUPP when the target cannot migrate). */
+	int (*migrate)(struct cvram_target *t, void *addr, size_t npages,
+		       enum cvram_dir dir, struct cvram_migration *m);
+	/* Fill loc[npages] with enum cvram_loc values. Returns 0 or -errno. */
+	int (*locate)(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);
+};
+
+struct cvram_target {
+	const struct cvram_target_ops *ops;
+	struct cvram_target_config cfg;
+	enum cvram_kind kind;
+	unsigned caps;
+	char device[128];	/* e.g. "/dev/hmm_dmirror2", "node1", "system" */
+	uint64_t mem_bytes;	/* device memory size, 0 if unknown or unbounded */
+	char mem_source[96];	/* where mem_bytes comes from */
+	char location_source[96]; /* how locate() knows, and how exact it is */
+	char reason[256];	/* why open failed */
+	void *priv;
+};
+
+/* The explicit list of targets, NULL-terminated. */
+extern const struct cvram_target_ops *const cvram_targets[];
+
+const struct cvram_target_ops *cvram_target_find(const char *name);
+/* Open: t is zeroed and filled. */
+enum cvram_open_status cvram_target_open(struct cvram_target *t, const struct cvram_target_ops *ops,
+					 const struct cvram_target_config *cfg);
+void cvram_target_close(struct cvram_target *t);
+
+/* Anonymous private memory for a target's workloads, page-aligned; NULL on
+ * failure. cvram_unmap releases it. */
+void *cvram_map(size_t bytes);
+void cvram_unmap(void *p, size_t bytes);
+
+/* Migrate and fill m (outcome array optional). */
+int cvram_migrate(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir,
+		  struct cvram_migration *m);
+
+const char *cvram_kind_name(enum cvram_kind k);
+const char *cvram_loc_name(enum cvram_loc l);
+/* Space-separated names of the capability bits, into buf. */
+void cvram_caps_format(unsigned caps, char *buf, size_t len);
+
+#endif

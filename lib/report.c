@@ -1,0 +1,37 @@
+/* Metrics and parameters of a workload: into its JSON result and a table. */
+#include <stdio.h>
+
+#include "cvram/cli.h"
+#include "cvram/results.h"
+#include "cvram/stats.h"
+
+static json_object *child_object(json_object *parent, const char *key)
+{
+	json_object *o;
+
+	if (!json_object_object_get_ex(parent, key, &o)) {
+		o = json_object_new_object();
+		json_object_object_add(parent, key, o);
+	}
+	return o;
+}
+
+void cvram_param(struct cvram_run *run, const char *name, json_object *value)
+{
+	json_object_object_add(child_object(run->result, "parameters"), name, value);
+}
+
+void cvram_metric(struct cvram_run *run, const char *name, const char *unit,
+		  const double *samples, size_t n)
+{
+	struct cvram_summary s;
+	json_object *metrics = child_object(run->result, "metrics");
+	json_object *m = cvram_metric_new(unit, samples, n);
+
+	json_object_object_add(metrics, name, m);
+	if (json_object_object_length(metrics) == 1)
+		printf("  %-22s %12s %12s %12s %7s %4s  %s\n", "metric", "median", "min", "max", "cv%", "n", "unit");
+	if (cvram_summarize(samples, n, &s) == 0)
+		printf("  %-22s %12.4g %12.4g %12.4g %7.2f %4zu  %s\n", name, s.median, s.min, s.max,
+		       100 * s.cv, s.n, unit);
+}

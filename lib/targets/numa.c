@@ -1,0 +1,234 @@
+/* numa: device memory seen as a CPU-less NUMA node (Grace Hopper in NUMA
+ * mode, MI300A-style, CXL type-3). Pages move with move_pages(2), which
+ * also reports where each page is. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvram/cvram.h"
+#include "cvram/target.h"
+
+#ifdef HAVE_NUMA
+#include <numa.h>
+#include <numaif.h>
+
+/* move_pages() takes at most this many pages per call here: bounded
+ * temporary arrays, and a chance for SIGINT between chunks. */
+#define NUMA_CHUNK 4096
+
+struct numa_priv {
+	int device_node;
+	int home_node;		/* where pages go back to: a node with CPUs */
+	void **pages;
+	int *nodes;
+	int *status;
+};
+
+static int node_has_cpus(int node)
+{
+	struct bitmask *cpus = numa_allocate_cpumask();
+	int has = numa_node_to_cpus(node, cpus) == 0 && numa_bitmask_weight(cpus) > 0;
+
+	numa_free_cpumask(cpus);
+	return has;
+}
+
+static int node_has_memory(int node)
+{
+	long long free_bytes;
+
+	return numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned)node) &&
+	       numa_node_size64(node, &free_bytes) > 0;
+}
+
+static int first_memory_only_node(void)
+{
+	for (int n = 0; n <= numa_max_node(); n++)
+		if (node_has_memory(n) && !node_has_cpus(n))
+			return n;
+	return -1;
+}
+
+static int first_cpu_node_other_than(int device)
+{
+	for (int n = 0; n <= numa_max_node(); n++)
+		if (n != device && node_has_memory(n) && node_has_cpus(n))
+			return n;
+	return -1;
+}
+
+/* One move_pages() call over a chunk; nodes == NULL only queries. */
+static int move_chunk(struct numa_priv *p, char *addr, size_t n, int to)
+{
+	for (size_t i = 0; i < n; i++) {
+		p->pages[i] = addr + i * CVRAM_PAGE_SIZE;
+		p->nodes[i] = to;
+	}
+	if (move_pages(0, (unsigned long)n, p->pages, to >= 0 ? p->nodes : NULL, p->status,
+		       to >= 0 ? MPOL_MF_MOVE : 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static enum cvram_loc loc_from_status(const struct numa_priv *p, int st)
+{
+	if (st == p->device_node)
+		return CVRAM_LOC_DEVICE;
+	if (st >= 0)
+		return CVRAM_LOC_SYSTEM;
+	/* -ENOENT: not present, or a ZONE_DEVICE page (move_pages cannot tell). */
+	return st == -ENOENT ? CVRAM_LOC_NONE : CVRAM_LOC_UNKNOWN;
+}
+
+static int numa_migrate(struct cvram_target *t, void *addr, size_t npages,
+			enum cvram_dir dir, struct cvram_migration *m)
+{
+	struct numa_priv *p = t->priv;
+	int to = dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node;
+
+	m->migrated = 0;
+	for (size_t done = 0; done < npages;) {
+		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
+		int rc = move_chunk(p, (char *)addr + done * CVRAM_PAGE_SIZE, n, to);
+
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			/* A never-touched page has nothing to move: not a failure
+			 * going back to system memory. */
+			int ok = p->status[i] == to || (dir == CVRAM_TO_SYSTEM && p->status[i] == -ENOENT);
+
+			m->migrated += ok;
+			if (m->outcome)
+				m->outcome[done + i] = ok ? CVRAM_OUT_MOVED : CVRAM_OUT_STAYED;
+		}
+		done += n;
+	}
+	m->failed = npages - m->migrated;
+	return 0;
+}
+
+static int numa_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc)
+{
+	struct numa_priv *p = t->priv;
+
+	for (size_t done = 0; done < npages;) {
+		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
+		int rc = move_chunk(p, (char *)addr + done * CVRAM_PAGE_SIZE, n, -1);
+
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n; i++)
+			loc[done + i] = (uint8_t)loc_from_status(p, p->status[i]);
+		done += n;
+	}
+	return 0;
+}
+
+static void numa_close(struct cvram_target *t)
+{
+	struct numa_priv *p = t->priv;
+
+	if (!p)
+		return;
+	free(p->pages);
+	free(p->nodes);
+	free(p->status);
+	free(p);
+	t->priv = NULL;
+}
+
+/* The node the user named, or the first memory-only node. */
+static enum cvram_open_status pick_node(struct cvram_target *t, int *node)
+{
+	if (t->cfg.node >= 0) {
+		if (t->cfg.node > numa_max_node() || !node_has_memory(t->cfg.node)) {
+			snprintf(t->reason, sizeof(t->reason),
+				 "--node %d: no such NUMA node with memory (nodes 0-%d)", t->cfg.node,
+				 numa_max_node());
+			return CVRAM_OPEN_BAD_DEVICE;
+		}
+		*node = t->cfg.node;
+		return CVRAM_OPEN_OK;
+	}
+	*node = first_memory_only_node();
+	if (*node < 0) {
+		snprintf(t->reason, sizeof(t->reason),
+			 "no CPU-less NUMA node with memory (%d node%s here); name one with --node or run inside the VM",
+			 numa_max_node() + 1, numa_max_node() ? "s" : "");
+		return CVRAM_OPEN_UNAVAILABLE;
+	}
+	return CVRAM_OPEN_OK;
+}
+
+static enum cvram_open_status numa_open(struct cvram_target *t)
+{
+	struct numa_priv *p;
+	enum cvram_open_status st;
+	int node, home;
+	long long free_bytes;
+
+	if (t->cfg.device) {
+		snprintf(t->reason, sizeof(t->reason),
+			 "--device '%s': the numa target takes --node N, not --device", t->cfg.device);
+		return CVRAM_OPEN_BAD_DEVICE;
+	}
+	if (numa_available() < 0) {
+		snprintf(t->reason, sizeof(t->reason), "NUMA is not available on this kernel (numa_available() < 0)");
+		return CVRAM_OPEN_UNAVAILABLE;
+	}
+	st = pick_node(t, &node);
+	if (st != CVRAM_OPEN_OK)
+		return st;
+	home = first_cpu_node_other_than(node);
+	if (home < 0) {
+		snprintf(t->reason, sizeof(t->reason), "node %d: no other node with CPUs and memory to migrate back to", node);
+		return t->cfg.node >= 0 ? CVRAM_OPEN_BAD_DEVICE : CVRAM_OPEN_UNAVAILABLE;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return CVRAM_OPEN_ERROR;
+	t->priv = p;
+	p->pages = calloc(NUMA_CHUNK, sizeof(*p->pages));
+	p->nodes = calloc(NUMA_CHUNK, sizeof(*p->nodes));
+	p->status = calloc(NUMA_CHUNK, sizeof(*p->status));
+	if (!p->pages || !p->nodes || !p->status) {
+		numa_close(t);
+		return CVRAM_OPEN_ERROR;
+	}
+	p->device_node = node;
+	p->home_node = home;
+	t->kind = CVRAM_KIND_NUMA;
+	t->caps = CVRAM_CAP_MIGRATE | CVRAM_CAP_CPU_IN_PLACE | CVRAM_CAP_PAGE_OUTCOME | CVRAM_CAP_PAGE_LOCATION;
+	snprintf(t->device, sizeof(t->device), "node%d", node);
+	t->mem_bytes = (uint64_t)numa_node_size64(node, &free_bytes);
+	snprintf(t->mem_source, sizeof(t->mem_source), "numa_node_size64(%d)", node);
+	snprintf(t->location_source, sizeof(t->location_source),
+		 "move_pages(2) status: exact node per page; home node %d", home);
+	return CVRAM_OPEN_OK;
+}
+
+#else /* !HAVE_NUMA */
+
+static enum cvram_open_status numa_open(struct cvram_target *t)
+{
+	snprintf(t->reason, sizeof(t->reason), "cvram was built without libnuma (configure --with-numa)");
+	return CVRAM_OPEN_UNAVAILABLE;
+}
+
+#define numa_close NULL
+#define numa_migrate NULL
+#define numa_locate NULL
+#endif
+
+const struct cvram_target_ops cvram_target_numa = {
+	.name = "numa",
+	.description = "CPU-less NUMA node (Grace Hopper NUMA mode, CXL, MI300A-style) via move_pages(2)",
+	.open = numa_open,
+	.close = numa_close,
+	.migrate = numa_migrate,
+	.locate = numa_locate,
+};

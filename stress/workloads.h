@@ -1,0 +1,9 @@
+/* The explicit list of cvram-stress workloads: one file each under stress/. */
+#ifndef CVRAM_STRESS_WORKLOADS_H
+#define CVRAM_STRESS_WORKLOADS_H
+
+#include "cvram/cli.h"
+
+extern const struct cvram_workload cvram_stress_pingpong;
+
+#endif

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Command-line contract: every bad input is one line on stderr naming the
+# value, exit status 2, and no results file; --list, --help, --version work.
+. "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+
+# bad_input DESCRIPTION EXPECTED-TEXT ARGS...
+bad_input() {
+	desc=$1 want=$2
+	shift 2
+	rm -f "$tmp/r.json"
+	"$bench" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$want" "$tmp/err" && [ ! -e "$tmp/r.json" ]; then
+		ok 0 "$desc: exit 2, one line naming '$want', nothing written"
+	else
+		ok 1 "$desc"
+		echo "#   exit $rc, $lines stderr lines, r.json $( [ -e "$tmp/r.json" ] && echo written || echo absent)"
+		diag "$tmp/err"
+	fi
+}
+
+plan 20
+j="--json $tmp/r.json"
+bad_input "unknown option" "--bogus" smoke --bogus $j
+bad_input "unknown workload" "nosuch" nosuch $j
+bad_input "no workload" "no workload" $j
+bad_input "extra argument" "extra" smoke extra $j
+bad_input "malformed number" "abc" smoke --reps abc $j
+bad_input "overflowing number" "99999999999999999999" smoke --size 99999999999999999999 $j
+bad_input "size 0" "'0'" smoke --size 0 $j
+bad_input "size not a page multiple" "100" smoke --size 100 $j
+bad_input "bad unit" "12Q" smoke --size 12Q $j
+bad_input "zero threads" "--threads '0'" smoke --threads 0 $j
+bad_input "bad duration" "5x" smoke --duration 5x $j
+bad_input "missing value" "--size" smoke $j --size
+bad_input "unknown target" "nosuch" smoke --target nosuch $j
+bad_input "results directory missing" "$tmp/none/r.json" smoke --json "$tmp/none/r.json"
+bad_input "NUMA node that does not exist" "--node 999" smoke --target numa --node 999 $j
+if [ -e /dev/hmm_dmirror0 ]; then
+	bad_input "test_hmm device that does not exist" "hmm_dmirror9" smoke --target dmirror --device 9 $j
+else
+	bad_input "device on a target without devices" "/dev/nothing" smoke --target host --device /dev/nothing $j
+fi
+
+"$bench" --list >"$tmp/list" 2>&1
+ok $? "--list exits 0"
+for t in host dmirror numa; do
+	grep -q "^  $t " "$tmp/list" || { ok 1 "--list shows $t"; diag "$tmp/list"; continue; }
+done
+grep -Eq 'unavailable: .+|available: .+' "$tmp/list" && grep -q '^  smoke ' "$tmp/list"
+ok $? "--list shows each target's availability and the workloads"
+"$bench" --help | grep -q 'Exit status'
+ok $? "--help documents the exit status"
+"$bench" --version | grep -q 'cvram'
+ok $? "--version names the package"
+finish

@@ -1,0 +1,39 @@
+/* json-get FILE PATH: print the value at a dotted PATH (array items by
+ * number) of a JSON file; exit 1 if the file does not parse or the path is
+ * missing. The shell tests use it where jq may not exist (the VM). */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+	json_object *o;
+	char *path, *key, *save = NULL;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: json-get FILE PATH\n");
+		return 2;
+	}
+	o = json_object_from_file(argv[1]);
+	if (!o) {
+		fprintf(stderr, "json-get: %s: not valid JSON\n", argv[1]);
+		return 1;
+	}
+	path = strdup(argv[2]);
+	for (key = strtok_r(path, ".", &save); key && o; key = strtok_r(NULL, ".", &save)) {
+		if (json_object_is_type(o, json_type_array))
+			o = json_object_array_get_idx(o, (size_t)strtoul(key, NULL, 10));
+		else if (!json_object_object_get_ex(o, key, &o))
+			o = NULL;
+	}
+	if (!o) {
+		fprintf(stderr, "json-get: %s: no %s\n", argv[1], argv[2]);
+		return 1;
+	}
+	if (json_object_is_type(o, json_type_string))
+		printf("%s\n", json_object_get_string(o));
+	else
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	return 0;
+}

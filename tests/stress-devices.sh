@@ -1,0 +1,27 @@
+#!/bin/sh
+# pingpong on every device kind: random migrations both ways plus CPU writes.
+. "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+. "$CVRAM_SRCDIR/tests/smoke-lib.sh"
+
+[ -e /dev/hmm_dmirror0 ] || device_missing "no /dev/hmm_dmirror* (test_hmm not in this kernel; make check-vm runs it)"
+plan 16
+for spec in "dmirror 0 device-private" "dmirror 2 device-coherent"; do
+	set -- $spec
+	run_workload "$stress" pingpong --target "$1" --device "$2" --size 2M --duration 3s --seed 11
+	skip_if_unavailable
+	expect_pass "pingpong on $1 $2" "$3"
+	n=$("$json_get" "$tmp/r.json" results.0.operations.to_device.pages)
+	check "pingpong on $1 $2: pages reached the device ($n)" test "${n:-0}" -gt 0
+	n=$("$json_get" "$tmp/r.json" results.0.operations.to_system.calls)
+	check "pingpong on $1 $2: migrations back ran ($n)" test "${n:-0}" -gt 0
+	check "pingpong on $1 $2: full verifications ran" test "$("$json_get" "$tmp/r.json" results.0.full_verifies)" -gt 0
+done
+run_workload "$stress" pingpong --target numa --size 2M --duration 3s --seed 11
+skip_if_unavailable
+expect_pass "pingpong on numa" numa-node
+n=$("$json_get" "$tmp/r.json" results.0.operations.to_device.pages)
+check "pingpong on numa: pages reached the node ($n)" test "${n:-0}" -gt 0
+n=$("$json_get" "$tmp/r.json" results.0.operations.to_system.calls)
+check "pingpong on numa: migrations back ran ($n)" test "${n:-0}" -gt 0
+check "pingpong on numa: full verifications ran" test "$("$json_get" "$tmp/r.json" results.0.full_verifies)" -gt 0
+finish
