@@ -4,7 +4,7 @@
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"
 
 [ -e /dev/hmm_dmirror0 ] || device_missing "no /dev/hmm_dmirror* (test_hmm not in this kernel; make check-vm runs it)"
-plan 16
+plan 21
 for spec in "dmirror 0 device-private" "dmirror 2 device-coherent"; do
 	set -- $spec
 	run_workload "$stress" pingpong --target "$1" --device "$2" --size 2M --duration 3s --seed 11

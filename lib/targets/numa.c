@@ -73,6 +73,24 @@ static int move_chunk(struct numa_priv *p, char *addr, size_t n, int to)
 	return 0;
 }
 
+/* move_pages() on 6.1 can report -EBUSY for the first tail page of a THP
+ * that it did migrate (the head's isolation took the whole THP), so a
+ * per-page error is checked against where the page really is afterwards. */
+static void recheck_failed(struct numa_priv *p, size_t n, int to)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (p->status[i] != to)
+			p->pages[k++] = p->pages[i];
+	if (k == 0 || move_pages(0, (unsigned long)k, p->pages, NULL, p->nodes, 0) < 0)
+		return;
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p->status[i] != to && p->nodes[k++] == to)
+			p->status[i] = to;
+}
+
 static enum cvram_loc loc_from_status(const struct numa_priv *p, int st)
 {
 	if (st == p->device_node)
@@ -96,6 +114,7 @@ static int numa_migrate(struct cvram_target *t, void *addr, size_t npages,
 
 		if (rc)
 			return rc;
+		recheck_failed(p, n, to);
 		for (size_t i = 0; i < n; i++) {
 			/* A never-touched page has nothing to move: not a failure
 			 * going back to system memory. */
