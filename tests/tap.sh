@@ -23,7 +23,7 @@ ok() {
 	fi
 }
 
-check() { _check_desc=$1; shift; "$@"; ok $? "$_check_desc"; }
+check() { _check_desc=$1; shift; "$@" >/dev/null; ok $? "$_check_desc"; }
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 

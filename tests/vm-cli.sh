@@ -1,0 +1,71 @@
+#!/bin/sh
+# cvram-vm's bad inputs, without booting anything: each is one clear line,
+# a documented exit status, and the kernel cache is never left poisoned.
+. "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+
+[ -n "${CVRAM_IN_VM:-}" ] && skip_all "cvram-vm runs on the host, not inside the VM"
+command -v bash >/dev/null 2>&1 || skip_all "bash not found (cvram-vm is a bash script)"
+vm="$CVRAM_SRCDIR/scripts/cvram-vm"
+export CVRAM_CACHE="$tmp/cache"
+
+# expect DESCRIPTION STATUS TEXT ARGS...
+expect() {
+	desc=$1 want_rc=$2 want=$3
+	shift 3
+	"$vm" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$want_rc" ] && grep -qF -- "$want" "$tmp/err"; then
+		ok 0 "$desc: exit $want_rc, says '$want'"
+	else
+		ok 1 "$desc: exit $rc (want $want_rc)"
+		diag "$tmp/err"
+	fi
+}
+
+no_kernel_cached() { ! ls "$CVRAM_CACHE"/kernels/*/bzImage >/dev/null 2>&1; }
+
+# A tiny tree that passes the "is a kernel tree that carries the series" checks.
+fake_tree() {
+	mkdir -p "$1/arch/x86" "$1/mm" "$1/include/linux" "$1/lib"
+	printf 'all:\n\t@false\n%%:\n\t@false\n' >"$1/Makefile"
+	: >"$1/Kconfig"
+	echo "MEMORY_DEVICE_COHERENT = 2," >"$1/include/linux/memremap.h"
+	: >"$1/lib/test_hmm.c"
+	printf 'int a;\nint b;\nint c;\n' >"$1/mm/memory.c"
+}
+
+plan 12
+expect "no subcommand" 2 "Usage" 
+expect "unknown subcommand" 2 "unknown subcommand 'bogus'" bogus
+expect "run without a command" 2 "no command given" run
+expect "run with a bad --mem" 2 "--mem 'lots'" run --mem lots -- true
+expect "--source that does not exist" 121 "is not a directory" kernel --source "$tmp/nothing"
+mkdir -p "$tmp/empty"
+expect "--source that is not a kernel tree" 121 "is not a kernel tree" kernel --source "$tmp/empty"
+fake_tree "$tmp/old"
+: >"$tmp/old/include/linux/memremap.h"
+expect "a tree without the DEVICE_COHERENT series" 121 "does not carry the DEVICE_COHERENT series" \
+	kernel --source "$tmp/old"
+
+fake_tree "$tmp/linux"
+mkdir -p "$tmp/patches"
+expect "--patches without a series file" 121 "has no 'series' file" kernel --source "$tmp/linux" --patches "$tmp/patches"
+echo "missing.patch" >"$tmp/patches/series"
+expect "a series naming a missing patch" 121 "patch 'missing.patch' listed" \
+	kernel --source "$tmp/linux" --patches "$tmp/patches"
+cat >"$tmp/patches/broken.patch" <<'PATCH'
+--- a/mm/memory.c
++++ b/mm/memory.c
+@@ -1,3 +1,3 @@
+ int x;
+-int y;
++int yy;
+ int z;
+PATCH
+echo "broken.patch" >"$tmp/patches/series"
+expect "a patch that does not apply names patch and file" 121 \
+	"patch 'broken.patch' does not apply (failing: mm/memory.c)" \
+	kernel --source "$tmp/linux" --patches "$tmp/patches"
+check "a failed build leaves no cached kernel" no_kernel_cached
+check "and leaves the source tree untouched" grep -qx 'int b;' "$tmp/linux/mm/memory.c"
+finish
