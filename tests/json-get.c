@@ -8,14 +8,15 @@
 
 int main(int argc, char **argv)
 {
-	json_object *o;
+	json_object *root, *o;
 	char *path, *key, *save = NULL;
+	int rc = 0;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: json-get FILE PATH\n");
 		return 2;
 	}
-	o = json_object_from_file(argv[1]);
+	o = root = json_object_from_file(argv[1]);
 	if (!o) {
 		fprintf(stderr, "json-get: %s: not valid JSON\n", argv[1]);
 		return 1;
@@ -29,11 +30,13 @@ int main(int argc, char **argv)
 	}
 	if (!o) {
 		fprintf(stderr, "json-get: %s: no %s\n", argv[1], argv[2]);
-		return 1;
-	}
-	if (json_object_is_type(o, json_type_string))
+		rc = 1;
+	} else if (json_object_is_type(o, json_type_string)) {
 		printf("%s\n", json_object_get_string(o));
-	else
+	} else {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	return 0;
+	}
+	free(path);
+	json_object_put(root);
+	return rc;
 }
