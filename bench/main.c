@@ -4,6 +4,11 @@
 
 static const struct cvram_workload *const workloads[] = {
 	&cvram_bench_smoke,
+	&cvram_bench_touch_bw,
+	&cvram_bench_touch_lat,
+	&cvram_bench_migrate,
+	&cvram_bench_fault,
+	&cvram_bench_self,
 	NULL,
 };
 

@@ -5,5 +5,10 @@
 #include "cvram/cli.h"
 
 extern const struct cvram_workload cvram_bench_smoke;
+extern const struct cvram_workload cvram_bench_touch_bw;
+extern const struct cvram_workload cvram_bench_touch_lat;
+extern const struct cvram_workload cvram_bench_migrate;
+extern const struct cvram_workload cvram_bench_fault;
+extern const struct cvram_workload cvram_bench_self;
 
 #endif

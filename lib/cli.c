@@ -22,6 +22,7 @@
 #include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/results.h"
+#include "cvram/settings.h"
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_DEADLINE_MS (10ull * 60 * 1000)
@@ -72,6 +73,7 @@ static int set_threads(struct cvram_opts *o, const char *a, const char **why)
 
 static int set_size(struct cvram_opts *o, const char *a, const char **why)
 {
+	o->size_given = true;
 	if (cvram_parse_size_list(a, o->sizes, &o->nsizes, why))
 		return -1;
 	for (size_t i = 0; i < o->nsizes; i++) {
@@ -85,11 +87,13 @@ static int set_size(struct cvram_opts *o, const char *a, const char **why)
 
 static int set_reps(struct cvram_opts *o, const char *a, const char **why)
 {
+	o->reps_given = true;
 	return cvram_parse_uint(a, 1, 1000000, &o->reps, why);
 }
 
 static int set_duration(struct cvram_opts *o, const char *a, const char **why)
 {
+	o->duration_given = true;
 	return cvram_parse_duration_ms(a, &o->duration_ms, why);
 }
 
@@ -101,6 +105,32 @@ static int set_timeout(struct cvram_opts *o, const char *a, const char **why)
 static int set_seed(struct cvram_opts *o, const char *a, const char **why)
 {
 	return cvram_parse_uint(a, 0, UINT64_MAX, &o->seed, why);
+}
+
+static int set_bind(struct cvram_opts *o, const char *a, const char **why)
+{
+	for (enum cvram_bind b = CVRAM_BIND_NONE; b <= CVRAM_BIND_SCATTER; b++) {
+		if (strcmp(a, cvram_bind_name(b)) == 0) {
+			o->bind = b;
+			return 0;
+		}
+	}
+	*why = "not one of compact, scatter, none";
+	return -1;
+}
+
+static int set_nt(struct cvram_opts *o, const char *a, const char **why)
+{
+	(void)a; (void)why;
+	o->nt_stores = true;
+	return 0;
+}
+
+static int set_noise_off(struct cvram_opts *o, const char *a, const char **why)
+{
+	(void)a; (void)why;
+	o->noise_off = true;
+	return 0;
 }
 
 static int set_json(struct cvram_opts *o, const char *a, const char **why)
@@ -131,6 +161,9 @@ static const struct opt_def opt_table[] = {
 	{ "duration", "TIME", set_duration, "how long time-based workloads run (30s, 2m)" },
 	{ "timeout", "TIME", set_timeout, "deadline for the worker (default 10m + 2 x duration)" },
 	{ "seed", "N", set_seed, "random seed (recorded in the results)" },
+	{ "bind", "MODE", set_bind, "thread placement: compact, scatter or none (default compact)" },
+	{ "nt", NULL, set_nt, "streaming (non-temporal) stores in the touch kernels" },
+	{ "noise-off", NULL, set_noise_off, "turn NUMA balancing and THP off for the run, restore after" },
 	{ "json", "FILE", set_json, "write the results document to FILE (atomically)" },
 	{ "quiet", NULL, set_quiet, "no progress or informational messages" },
 	{ NULL, NULL, NULL, NULL },
@@ -159,6 +192,7 @@ static void print_help(const struct cvram_program *prog)
 	printf("Usage: %s [OPTION...] WORKLOAD [OPTION...]\n%s\n\nWorkloads:\n", prog->name, prog->summary);
 	for (size_t i = 0; prog->workloads[i]; i++)
 		printf("  %-12s %s\n", prog->workloads[i]->name, prog->workloads[i]->summary);
+	printf("  %-12s %s\n", "all", "every workload above that the target supports, quick sizes");
 	printf("\nOptions:\n");
 	for (size_t i = 0; opt_table[i].name; i++) {
 		char left[64];
@@ -196,6 +230,7 @@ static void print_list(const struct cvram_program *prog)
 	printf("Workloads:\n");
 	for (size_t i = 0; prog->workloads[i]; i++)
 		printf("  %-12s %s\n", prog->workloads[i]->name, prog->workloads[i]->summary);
+	printf("  %-12s %s\n", "all", "every workload above that the target supports, quick sizes");
 }
 
 static const struct cvram_workload *find_workload(const struct cvram_program *prog, const char *name)
@@ -280,7 +315,7 @@ static int parse_args(const struct cvram_program *prog, int argc, char **argv,
 		return CVRAM_EXIT_USAGE;
 	}
 	*wl = find_workload(prog, argv[optind]);
-	if (!*wl) {
+	if (!*wl && strcmp(argv[optind], "all") != 0) {
 		cvram_err("unknown workload '%s' (see --list)", argv[optind]);
 		return CVRAM_EXIT_USAGE;
 	}
@@ -340,6 +375,34 @@ bool cvram_stopped(const struct cvram_run *run)
 	return *run->stop != 0;
 }
 
+#define PROGRESS_AFTER_NS 2000000000ull
+
+static uint64_t progress_start;
+static bool progress_shown;
+
+void cvram_progress(const struct cvram_run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run->opts->quiet || !isatty(STDERR_FILENO) || cvram_now_ns() - progress_start < PROGRESS_AFTER_NS)
+		return;
+	fprintf(stderr, "\r\033[K%s: ", cvram_progname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	progress_shown = true;
+}
+
+/* Clear the progress line so that what follows starts on a clean line. */
+static void progress_end(const struct cvram_run *run)
+{
+	(void)run;
+	if (progress_shown)
+		fprintf(stderr, "\r\033[K");
+	progress_shown = false;
+}
+
 static int open_status_exit(enum cvram_open_status st)
 {
 	switch (st) {
@@ -368,14 +431,92 @@ static void send_document(int fd, json_object *doc)
 	}
 }
 
-static int worker_main(const struct cvram_workload *wl, const struct cvram_opts *o,
-		       int argc, char **argv, int out_fd)
+int cvram_workload_supported(const struct cvram_workload *wl, const struct cvram_target *t,
+			     char *why, size_t len)
+{
+	char have[160], need[160];
+
+	if ((t->caps & wl->needs) == wl->needs)
+		return 0;
+	cvram_caps_format(t->caps, have, sizeof(have));
+	cvram_caps_format(wl->needs & ~t->caps, need, sizeof(need));
+	snprintf(why, len, "workload %s needs [%s], which %s %s (%s) does not have", wl->name, need,
+		 t->ops->name, t->device, cvram_kind_name(t->kind));
+	(void)have;
+	return -1;
+}
+
+/* Run one workload into a fresh result object. */
+static json_object *run_one(const struct cvram_workload *wl, struct cvram_opts o, struct cvram_target *t,
+			    bool quick, int *rc)
+{
+	struct cvram_run run = { &o, t, json_object_new_object(), &stop_requested };
+
+	if (quick && !o.size_given && wl->quick_size)
+		o.sizes[0] = wl->quick_size, o.nsizes = 1;
+	if (quick && !o.duration_given && wl->quick_duration_ms)
+		o.duration_ms = wl->quick_duration_ms;
+	json_object_object_add(run.result, "workload", json_object_new_string(wl->name));
+	progress_start = cvram_now_ns();
+	*rc = wl->run(&run);
+	progress_end(&run);
+	json_object_object_add(run.result, "exit_status", json_object_new_int(*rc));
+	return run.result;
+}
+
+/* The worst of two exit statuses: error > fail > usage > ok/skip. */
+static int worse(int a, int b)
+{
+	static const int order[] = { CVRAM_EXIT_OK, CVRAM_EXIT_SKIP, CVRAM_EXIT_USAGE, CVRAM_EXIT_FAIL,
+				     CVRAM_EXIT_ERROR };
+	int ra = 0, rb = 0;
+
+	for (int i = 0; i < 5; i++) {
+		ra = order[i] == a ? i : ra;
+		rb = order[i] == b ? i : rb;
+	}
+	return ra >= rb ? a : b;
+}
+
+/* 'all': every workload the target supports; the others are recorded as
+ * skipped with their reason. */
+static int run_all(const struct cvram_program *prog, const struct cvram_opts *o, struct cvram_target *t,
+		   json_object *results)
+{
+	int status = CVRAM_EXIT_OK;
+
+	for (size_t i = 0; prog->workloads[i] && !stop_requested; i++) {
+		const struct cvram_workload *wl = prog->workloads[i];
+		char why[256];
+		int rc;
+
+		if (wl->not_in_all)
+			continue;
+		if (cvram_workload_supported(wl, t, why, sizeof(why))) {
+			json_object *r = json_object_new_object();
+
+			printf("== %s: skipped: %s\n", wl->name, why);
+			json_object_object_add(r, "workload", json_object_new_string(wl->name));
+			json_object_object_add(r, "skipped", json_object_new_string(why));
+			json_object_array_add(results, r);
+			continue;
+		}
+		printf("== %s\n", wl->name);
+		fflush(stdout);
+		json_object_array_add(results, run_one(wl, *o, t, true, &rc));
+		status = worse(status, rc);
+	}
+	return status;
+}
+
+static int worker_main(const struct cvram_program *prog, const struct cvram_workload *wl,
+		       const struct cvram_opts *o, int argc, char **argv, int out_fd)
 {
 	struct cvram_target t;
 	struct cvram_target_config cfg = { o->device, o->node };
 	enum cvram_open_status st;
-	struct cvram_run run = { o, &t, NULL, &stop_requested };
 	json_object *results, *doc;
+	char why[256];
 	int rc;
 
 	install(SIGINT, on_worker_signal);
@@ -387,21 +528,16 @@ static int worker_main(const struct cvram_workload *wl, const struct cvram_opts 
 		cvram_err("target %s: %s", o->target, t.reason);
 		return open_status_exit(st);
 	}
-	if ((t.caps & wl->needs) != wl->needs) {
-		char have[160], need[160];
-
-		cvram_caps_format(t.caps, have, sizeof(have));
-		cvram_caps_format(wl->needs, need, sizeof(need));
-		printf("SKIP: workload %s needs [%s]; %s %s has [%s]\n", wl->name, need, o->target, t.device, have);
+	if (wl && cvram_workload_supported(wl, &t, why, sizeof(why))) {
+		printf("SKIP: %s\n", why);
 		cvram_target_close(&t);
 		return CVRAM_EXIT_SKIP;
 	}
-	run.result = json_object_new_object();
-	json_object_object_add(run.result, "workload", json_object_new_string(wl->name));
-	rc = wl->run(&run);
-	json_object_object_add(run.result, "exit_status", json_object_new_int(rc));
 	results = json_object_new_array();
-	json_object_array_add(results, run.result);
+	if (wl)
+		json_object_array_add(results, run_one(wl, *o, &t, false, &rc));
+	else
+		rc = run_all(prog, o, &t, results);
 	doc = cvram_document_new(cvram_context_new(argc, argv, &t), results);
 	json_object_object_add(doc, "seed", json_object_new_uint64(o->seed));
 	json_object_object_add(doc, "interrupted", json_object_new_boolean(stop_requested != 0));
@@ -463,8 +599,15 @@ static json_object *failure_document(int argc, char **argv, const char *error)
 	return doc;
 }
 
-static int finish(const struct cvram_opts *o, json_object *doc, int rc)
+static int finish(const struct cvram_opts *o, json_object *doc, int rc, struct cvram_settings *st)
 {
+	if (st) {
+		int failed = cvram_settings_restore(st);
+
+		json_object_object_add(doc, "noise_control", cvram_settings_json(st, failed == 0));
+		if (failed)
+			rc = CVRAM_EXIT_ERROR;
+	}
 	json_object_object_add(doc, "exit_status", json_object_new_int(rc));
 	json_object_object_add(doc, "complete", json_object_new_boolean(rc == CVRAM_EXIT_OK || rc == CVRAM_EXIT_FAIL));
 	if (o->json) {
@@ -484,7 +627,8 @@ static uint64_t deadline_ms(const struct cvram_opts *o)
 	return o->timeout_ms ? o->timeout_ms : DEFAULT_DEADLINE_MS + 2 * o->duration_ms;
 }
 
-static int run_worker(const struct cvram_workload *wl, const struct cvram_opts *o, int argc, char **argv)
+static int run_worker(const struct cvram_program *prog, const struct cvram_workload *wl,
+		      const struct cvram_opts *o, int argc, char **argv, struct cvram_settings *st)
 {
 	int pipefd[2], status = 0, timed_out;
 	uint64_t deadline = cvram_now_ns() + deadline_ms(o) * 1000000ull;
@@ -506,7 +650,7 @@ static int run_worker(const struct cvram_workload *wl, const struct cvram_opts *
 		int rc;
 
 		close(pipefd[0]);
-		rc = worker_main(wl, o, argc, argv, pipefd[1]);
+		rc = worker_main(prog, wl, o, argc, argv, pipefd[1]);
 		fflush(NULL);	/* _exit does not flush stdio */
 		_exit(rc);
 	}
@@ -525,7 +669,7 @@ static int run_worker(const struct cvram_workload *wl, const struct cvram_opts *
 			 (unsigned long long)deadline_ms(o));
 		cvram_err("%s", err);
 		free(text);
-		return finish(o, failure_document(argc, argv, err), CVRAM_EXIT_ERROR);
+		return finish(o, failure_document(argc, argv, err), CVRAM_EXIT_ERROR, st);
 	}
 	if (WIFSIGNALED(status)) {
 		snprintf(err, sizeof(err), "worker killed by signal %d (%s)", WTERMSIG(status),
@@ -533,21 +677,43 @@ static int run_worker(const struct cvram_workload *wl, const struct cvram_opts *
 		cvram_err("%s", err);
 		free(text);
 		return finish(o, failure_document(argc, argv, err),
-			      parent_interrupted ? EXIT_INTERRUPTED : CVRAM_EXIT_ERROR);
+			      parent_interrupted ? EXIT_INTERRUPTED : CVRAM_EXIT_ERROR, st);
 	}
 	status = WEXITSTATUS(status);
 	if (status == CVRAM_EXIT_USAGE || status == CVRAM_EXIT_SKIP ||
 	    (status == CVRAM_EXIT_ERROR && text && !*text)) {
 		free(text);
+		if (st)
+			cvram_settings_restore(st);
 		return status;	/* reason already printed; nothing to write */
 	}
 	doc = text ? json_tokener_parse(text) : NULL;
 	free(text);
 	if (!doc) {
 		cvram_err("worker exited with status %d without a results document", status);
-		return finish(o, failure_document(argc, argv, "worker sent no results document"), CVRAM_EXIT_ERROR);
+		return finish(o, failure_document(argc, argv, "worker sent no results document"),
+			      CVRAM_EXIT_ERROR, st);
 	}
-	return finish(o, doc, status);
+	return finish(o, doc, status, st);
+}
+
+/* --noise-off: the parent changes the settings and restores them after
+ * the worker, however it ended (finished, crashed, killed, interrupted). */
+static int run_with_settings(const struct cvram_program *prog, const struct cvram_workload *wl,
+			     const struct cvram_opts *o, int argc, char **argv)
+{
+	struct cvram_settings st;
+	char err[256];
+	int rc;
+
+	if (!o->noise_off)
+		return run_worker(prog, wl, o, argc, argv, NULL);
+	if (cvram_settings_quiet(&st, err, sizeof(err))) {
+		cvram_err("%s", err);
+		return CVRAM_EXIT_USAGE;
+	}
+	rc = run_worker(prog, wl, o, argc, argv, &st);
+	return rc;
 }
 
 int cvram_main(const struct cvram_program *prog, int argc, char **argv)
@@ -561,6 +727,7 @@ int cvram_main(const struct cvram_program *prog, int argc, char **argv)
 		.nsizes = 1,
 		.reps = prog->default_reps,
 		.duration_ms = prog->default_duration_ms,
+		.bind = CVRAM_BIND_COMPACT,
 	};
 	const struct cvram_workload *wl = NULL;
 	int rc;
@@ -570,5 +737,5 @@ int cvram_main(const struct cvram_program *prog, int argc, char **argv)
 	rc = parse_args(prog, argc, argv, &o, &wl);
 	if (rc >= 0)
 		return rc;
-	return run_worker(wl, &o, argc, argv);
+	return run_with_settings(prog, wl, &o, argc, argv);
 }

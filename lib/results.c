@@ -28,6 +28,26 @@ json_object *cvram_summary_json(const struct cvram_summary *s)
 	return o;
 }
 
+json_object *cvram_hist_json(const struct cvram_hist *h, const char *unit)
+{
+	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+
+	for (unsigned b = 0; b < CVRAM_HIST_BUCKETS; b++) {
+		json_object *e;
+
+		if (!h->count[b])
+			continue;
+		e = json_object_new_object();
+		json_object_object_add(e, "lo", json_object_new_uint64(b ? 1ull << b : 0));
+		json_object_object_add(e, "hi", json_object_new_uint64(b < 63 ? 1ull << (b + 1) : UINT64_MAX));
+		json_object_object_add(e, "count", json_object_new_uint64(h->count[b]));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "unit", json_object_new_string(unit));
+	json_object_object_add(o, "buckets", arr);
+	return o;
+}
+
 json_object *cvram_metric_new(const char *unit, const double *samples, size_t n)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();

@@ -166,3 +166,11 @@ int cvram_summarize(const double *x, size_t n, struct cvram_summary *s)
 	free(sorted);
 	return 0;
 }
+
+void cvram_hist_add(struct cvram_hist *h, uint64_t v)
+{
+	unsigned b = v ? 63u - (unsigned)__builtin_clzll(v) : 0;
+
+	h->count[b]++;
+	h->n++;
+}

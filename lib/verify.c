@@ -111,3 +111,43 @@ void cvram_test_corrupt_hook(void *buf, size_t npages)
 	cvram_err("test hook: corrupting byte 100 of page %lu", page);
 	((volatile char *)buf)[page * CVRAM_PAGE_SIZE + 100] ^= 0x40;
 }
+
+size_t cvram_count_at(struct cvram_target *t, const void *buf, size_t npages, enum cvram_loc want)
+{
+	uint8_t *loc = malloc(npages ? npages : 1);
+	size_t n = 0;
+
+	if (!loc || t->ops->locate(t, buf, npages, loc)) {
+		free(loc);
+		return SIZE_MAX;
+	}
+	for (size_t i = 0; i < npages; i++)
+		n += loc[i] == want;
+	free(loc);
+	return n;
+}
+
+void *cvram_map_placed(struct cvram_target *t, size_t npages, enum cvram_loc place,
+		       void (*init)(void *buf, size_t bytes, void *arg), void *arg)
+{
+	size_t bytes = npages * CVRAM_PAGE_SIZE;
+	struct cvram_migration m = { 0 };
+	void *buf = cvram_map(bytes);
+	int rc;
+
+	if (!buf) {
+		cvram_err("cannot map %zu bytes", bytes);
+		return NULL;
+	}
+	init(buf, bytes, arg);
+	if (place != CVRAM_LOC_DEVICE)
+		return buf;
+	rc = cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m);
+	if (rc || m.failed) {
+		cvram_err("placing %zu pages on %s: %s", npages, t->device,
+			  rc ? strerror(-rc) : "not every page moved");
+		cvram_unmap(buf, bytes);
+		return NULL;
+	}
+	return buf;
+}

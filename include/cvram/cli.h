@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cvram/affinity.h"
 #include "cvram/parse.h"
 #include "cvram/target.h"
 
@@ -26,6 +27,10 @@ struct cvram_opts {
 	uint64_t seed;
 	const char *json;
 	bool quiet;
+	enum cvram_bind bind;
+	bool nt_stores;		/* streaming stores in touch kernels */
+	bool noise_off;		/* NUMA balancing and THP off for the run */
+	bool size_given, reps_given, duration_given;
 };
 
 struct cvram_run {
@@ -39,6 +44,9 @@ struct cvram_workload {
 	const char *name;
 	const char *summary;	/* one line for --list */
 	unsigned needs;		/* target capabilities required; else skip */
+	uint64_t quick_size;	/* size in 'all' when --size is not given (0: default) */
+	uint64_t quick_duration_ms; /* same for --duration */
+	bool not_in_all;	/* left out of 'all' (for example the self-benchmark) */
 	/* Returns an exit status (enum cvram_exit). */
 	int (*run)(struct cvram_run *run);
 };
@@ -63,5 +71,11 @@ void cvram_metric(struct cvram_run *run, const char *name, const char *unit,
 		  const double *samples, size_t n);
 /* Record a workload parameter. */
 void cvram_param(struct cvram_run *run, const char *name, json_object *value);
+/* One progress line on stderr, rewritten in place: only on a terminal,
+ * not with --quiet, and only once the run has lasted two seconds. */
+void cvram_progress(const struct cvram_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Workloads check each other's needs in 'all': 0 if t can run wl. */
+int cvram_workload_supported(const struct cvram_workload *wl, const struct cvram_target *t,
+			     char *why, size_t len);
 
 #endif

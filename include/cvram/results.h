@@ -30,6 +30,9 @@ const char *cvram_kernel_config(const char *option, const char **source);
 /* A metric: raw samples with their unit and the summary from stats.c. */
 json_object *cvram_metric_new(const char *unit, const double *samples, size_t n);
 json_object *cvram_summary_json(const struct cvram_summary *s);
+/* {"unit": ..., "buckets": [{"lo": 2^b, "hi": 2^(b+1), "count": n}, ...]}
+ * with the empty buckets left out. */
+json_object *cvram_hist_json(const struct cvram_hist *h, const char *unit);
 
 /* A whole document around context and the results array. */
 json_object *cvram_document_new(json_object *context, json_object *results);

@@ -3,6 +3,7 @@
 #define CVRAM_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cvram_summary {
 	size_t n;
@@ -32,5 +33,15 @@ double cvram_t_quantile(double p, double df);
 double cvram_betainc(double a, double b, double x);
 
 void cvram_sort_doubles(double *x, size_t n);
+
+/* log2 histogram of non-negative integers (for example nanoseconds):
+ * bucket b counts values in [2^b, 2^(b+1)), bucket 0 also holds 0. */
+#define CVRAM_HIST_BUCKETS 64
+struct cvram_hist {
+	uint64_t count[CVRAM_HIST_BUCKETS];
+	uint64_t n;
+};
+
+void cvram_hist_add(struct cvram_hist *h, uint64_t v);
 
 #endif

@@ -74,6 +74,10 @@ struct cvram_target_ops {
 	 * (-EOPNOTSUPP when the target cannot migrate). */
 	int (*migrate)(struct cvram_target *t, void *addr, size_t npages,
 		       enum cvram_dir dir, struct cvram_migration *m);
+	/* Optional: the bare system call(s) a migration needs, with no
+	 * bookkeeping; the reference the harness's own overhead is measured
+	 * against (cvram-bench self). Returns 0 or -errno. */
+	int (*migrate_bare)(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir);
 	/* Fill loc[npages] with enum cvram_loc values. Returns 0 or -errno. */
 	int (*locate)(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);
 };
@@ -87,6 +91,7 @@ struct cvram_target {
 	uint64_t mem_bytes;	/* device memory size, 0 if unknown or unbounded */
 	char mem_source[96];	/* where mem_bytes comes from */
 	char location_source[96]; /* how locate() knows, and how exact it is */
+	char migrate_note[192];	/* what a migration call really does (and costs) */
 	char reason[256];	/* why open failed */
 	void *priv;
 };

@@ -22,6 +22,15 @@ size_t cvram_verify_data(const char *when, const void *buf, size_t npages, uint3
 size_t cvram_verify_location(struct cvram_target *t, const char *when, const void *buf,
 			     size_t npages, enum cvram_loc want, json_object *failures);
 
+/* Pages of buf at want right now, or SIZE_MAX if the target cannot say. */
+size_t cvram_count_at(struct cvram_target *t, const void *buf, size_t npages, enum cvram_loc want);
+
+/* Map npages and, for place == CVRAM_LOC_DEVICE, migrate them all to the
+ * device (after init(buf) has populated them). NULL with a message on
+ * failure; a partial move is a failure. */
+void *cvram_map_placed(struct cvram_target *t, size_t npages, enum cvram_loc place,
+		       void (*init)(void *buf, size_t bytes, void *arg), void *arg);
+
 /* Test hook: if CVRAM_TEST_CORRUPT_PAGE=N names a page of buf, flip one
  * byte of it, once per process, from the harness side. Proves that the
  * checkers catch a corrupted page. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,20 @@ enum {
 /* The driver's DEVMEM_CHUNK_SIZE: a coherent device has exactly one chunk. */
 #define DMIRROR_COHERENT_BYTES (256ull << 20)
 
+/* A read-back buffer that was outgrown; kept mapped until close because
+ * another thread's ioctl may still be copying into it. */
+struct retired {
+	void *buf;
+	size_t pages;
+	struct retired *next;
+};
+
 struct dmirror_priv {
 	int fd;
-	void *bounce;		/* MIGRATE_TO_DEV's read-back buffer */
+	pthread_mutex_t lock;	/* guards the bounce buffer's growth */
+	void *bounce;		/* MIGRATE_TO_DEV's read-back buffer (shared: its contents are never read) */
 	size_t bounce_pages;
+	struct retired *retired;
 };
 
 static int dmirror_ioctl(int fd, unsigned long req, void *addr, void *ptr, size_t npages,
@@ -67,19 +78,31 @@ static int dmirror_ioctl(int fd, unsigned long req, void *addr, void *ptr, size_
 	return ioctl(fd, req, cmd) ? -errno : 0;
 }
 
-static int bounce_reserve(struct dmirror_priv *p, size_t npages)
+/* A buffer of at least npages for MIGRATE_TO_DEV's read-back. Threads that
+ * migrate at once share it: the kernel's copies into it are never read. */
+static void *bounce_reserve(struct dmirror_priv *p, size_t npages)
 {
+	struct retired *old;
 	void *b;
 
-	if (npages <= p->bounce_pages)
-		return 0;
-	b = cvram_map(npages * CVRAM_PAGE_SIZE);
-	if (!b)
-		return -ENOMEM;
-	cvram_unmap(p->bounce, p->bounce_pages * CVRAM_PAGE_SIZE);
-	p->bounce = b;
-	p->bounce_pages = npages;
-	return 0;
+	pthread_mutex_lock(&p->lock);
+	if (npages > p->bounce_pages) {
+		b = cvram_map(npages * CVRAM_PAGE_SIZE);
+		old = b && p->bounce ? malloc(sizeof(*old)) : NULL;
+		if (old) {
+			*old = (struct retired){ p->bounce, p->bounce_pages, p->retired };
+			p->retired = old;
+		} else if (b) {
+			cvram_unmap(p->bounce, p->bounce_pages * CVRAM_PAGE_SIZE);
+		}
+		if (b) {
+			p->bounce = b;
+			p->bounce_pages = npages;
+		}
+	}
+	b = npages <= p->bounce_pages ? p->bounce : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return b;
 }
 
 static enum cvram_loc loc_from_snapshot(uint8_t b)
@@ -156,10 +179,11 @@ static int dmirror_migrate(struct cvram_target *t, void *addr, size_t npages,
 	int rc;
 
 	if (dir == CVRAM_TO_DEVICE) {
-		rc = bounce_reserve(p, npages);
-		if (rc)
-			return rc;
-		rc = dmirror_ioctl(p->fd, HMM_DMIRROR_MIGRATE_TO_DEV, addr, p->bounce, npages, &cmd);
+		void *bounce = bounce_reserve(p, npages);
+
+		if (!bounce)
+			return -ENOMEM;
+		rc = dmirror_ioctl(p->fd, HMM_DMIRROR_MIGRATE_TO_DEV, addr, bounce, npages, &cmd);
 	} else {
 		rc = dmirror_ioctl(p->fd, HMM_DMIRROR_MIGRATE_TO_SYS, addr, NULL, npages, &cmd);
 	}
@@ -174,6 +198,17 @@ static int dmirror_migrate(struct cvram_target *t, void *addr, size_t npages,
 		return 0;
 	}
 	return tally_from_snapshot(t, addr, npages, dir, m);
+}
+
+static int dmirror_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir)
+{
+	struct dmirror_priv *p = t->priv;
+	struct hmm_dmirror_cmd cmd = { (uintptr_t)addr, (uintptr_t)p->bounce, npages, 0, 0 };
+
+	if (dir == CVRAM_TO_DEVICE && npages > p->bounce_pages)
+		return -ENOBUFS;	/* the caller reserves by one cvram_migrate first */
+	return ioctl(p->fd, dir == CVRAM_TO_DEVICE ? HMM_DMIRROR_MIGRATE_TO_DEV : HMM_DMIRROR_MIGRATE_TO_SYS,
+		     &cmd) ? -errno : 0;
 }
 
 /* "/dev/hmm_dmirrorN" or "N" -> path. */
@@ -224,7 +259,7 @@ static int detect_kind(struct cvram_target *t)
 	if (!page)
 		return -ENOMEM;
 	memset(page, 0x5a, CVRAM_PAGE_SIZE);
-	rc = bounce_reserve(p, 1);
+	rc = bounce_reserve(p, 1) ? 0 : -ENOMEM;
 	if (!rc)
 		rc = dmirror_ioctl(p->fd, HMM_DMIRROR_MIGRATE_TO_DEV, page, p->bounce, 1, &cmd);
 	if (!rc)
@@ -261,6 +296,9 @@ static void describe_kind(struct cvram_target *t)
 	}
 	snprintf(t->location_source, sizeof(t->location_source),
 		 "HMM_DMIRROR_SNAPSHOT: exact per page at the time of the call");
+	snprintf(t->migrate_note, sizeof(t->migrate_note),
+		 "test_hmm ioctls; MIGRATE_TO_DEV also copies the whole range back into a user buffer, "
+		 "and that read-back is part of its time");
 }
 
 static void dmirror_close(struct cvram_target *t)
@@ -272,6 +310,14 @@ static void dmirror_close(struct cvram_target *t)
 	if (p->fd >= 0)
 		close(p->fd);
 	cvram_unmap(p->bounce, p->bounce_pages * CVRAM_PAGE_SIZE);
+	while (p->retired) {
+		struct retired *next = p->retired->next;
+
+		cvram_unmap(p->retired->buf, p->retired->pages * CVRAM_PAGE_SIZE);
+		free(p->retired);
+		p->retired = next;
+	}
+	pthread_mutex_destroy(&p->lock);
 	free(p);
 	t->priv = NULL;
 }
@@ -300,6 +346,7 @@ static enum cvram_open_status dmirror_open(struct cvram_target *t)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return CVRAM_OPEN_ERROR;
+	pthread_mutex_init(&p->lock, NULL);
 	t->priv = p;
 	p->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (p->fd < 0) {
@@ -325,5 +372,6 @@ const struct cvram_target_ops cvram_target_dmirror = {
 	.open = dmirror_open,
 	.close = dmirror_close,
 	.migrate = dmirror_migrate,
+	.migrate_bare = dmirror_migrate_bare,
 	.locate = dmirror_locate,
 };

@@ -24,6 +24,7 @@ static enum cvram_open_status host_open(struct cvram_target *t)
 	snprintf(t->mem_source, sizeof(t->mem_source), "sysconf(_SC_PHYS_PAGES)");
 	snprintf(t->location_source, sizeof(t->location_source),
 		 "mincore(2): resident or not; resident pages are in system RAM");
+	snprintf(t->migrate_note, sizeof(t->migrate_note), "no migration: system RAM only");
 	return CVRAM_OPEN_OK;
 }
 

@@ -22,9 +22,14 @@
 struct numa_priv {
 	int device_node;
 	int home_node;		/* where pages go back to: a node with CPUs */
-	void **pages;
-	int *nodes;
-	int *status;
+};
+
+/* Arguments of one move_pages() call. Per call, not per target, so that
+ * threads can migrate disjoint ranges through one target at once. */
+struct numa_call {
+	void *pages[NUMA_CHUNK];
+	int nodes[NUMA_CHUNK];
+	int status[NUMA_CHUNK];
 };
 
 static int node_has_cpus(int node)
@@ -60,8 +65,8 @@ static int first_cpu_node_other_than(int device)
 	return -1;
 }
 
-/* One move_pages() call over a chunk; nodes == NULL only queries. */
-static int move_chunk(struct numa_priv *p, char *addr, size_t n, int to)
+/* One move_pages() call over a chunk; to < 0 only queries. */
+static int move_chunk(struct numa_call *p, char *addr, size_t n, int to)
 {
 	for (size_t i = 0; i < n; i++) {
 		p->pages[i] = addr + i * CVRAM_PAGE_SIZE;
@@ -76,7 +81,7 @@ static int move_chunk(struct numa_priv *p, char *addr, size_t n, int to)
 /* move_pages() on 6.1 can report -EBUSY for the first tail page of a THP
  * that it did migrate (the head's isolation took the whole THP), so a
  * per-page error is checked against where the page really is afterwards. */
-static void recheck_failed(struct numa_priv *p, size_t n, int to)
+static void recheck_failed(struct numa_call *p, size_t n, int to)
 {
 	size_t k = 0;
 
@@ -89,6 +94,24 @@ static void recheck_failed(struct numa_priv *p, size_t n, int to)
 	for (size_t i = 0; i < n; i++)
 		if (p->status[i] != to && p->nodes[k++] == to)
 			p->status[i] = to;
+}
+
+static int numa_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir)
+{
+	struct numa_priv *p = t->priv;
+	struct numa_call *c = malloc(sizeof(*c));
+	int to = dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node, rc = 0;
+
+	if (!c)
+		return -ENOMEM;
+	for (size_t done = 0; done < npages && rc == 0;) {
+		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
+
+		rc = move_chunk(c, (char *)addr + done * CVRAM_PAGE_SIZE, n, to);
+		done += n;
+	}
+	free(c);
+	return rc;
 }
 
 static enum cvram_loc loc_from_status(const struct numa_priv *p, int st)
@@ -105,20 +128,23 @@ static int numa_migrate(struct cvram_target *t, void *addr, size_t npages,
 			enum cvram_dir dir, struct cvram_migration *m)
 {
 	struct numa_priv *p = t->priv;
-	int to = dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node;
+	struct numa_call *c = malloc(sizeof(*c));
+	int to = dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node, rc = 0;
 
+	if (!c)
+		return -ENOMEM;
 	m->migrated = 0;
-	for (size_t done = 0; done < npages;) {
+	for (size_t done = 0; done < npages && rc == 0;) {
 		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
-		int rc = move_chunk(p, (char *)addr + done * CVRAM_PAGE_SIZE, n, to);
 
+		rc = move_chunk(c, (char *)addr + done * CVRAM_PAGE_SIZE, n, to);
 		if (rc)
-			return rc;
-		recheck_failed(p, n, to);
+			break;
+		recheck_failed(c, n, to);
 		for (size_t i = 0; i < n; i++) {
 			/* A never-touched page has nothing to move: not a failure
 			 * going back to system memory. */
-			int ok = p->status[i] == to || (dir == CVRAM_TO_SYSTEM && p->status[i] == -ENOENT);
+			int ok = c->status[i] == to || (dir == CVRAM_TO_SYSTEM && c->status[i] == -ENOENT);
 
 			m->migrated += ok;
 			if (m->outcome)
@@ -126,37 +152,34 @@ static int numa_migrate(struct cvram_target *t, void *addr, size_t npages,
 		}
 		done += n;
 	}
+	free(c);
 	m->failed = npages - m->migrated;
-	return 0;
+	return rc;
 }
 
 static int numa_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc)
 {
 	struct numa_priv *p = t->priv;
+	struct numa_call *c = malloc(sizeof(*c));
+	int rc = 0;
 
-	for (size_t done = 0; done < npages;) {
+	if (!c)
+		return -ENOMEM;
+	for (size_t done = 0; done < npages && rc == 0;) {
 		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
-		int rc = move_chunk(p, (char *)addr + done * CVRAM_PAGE_SIZE, n, -1);
 
-		if (rc)
-			return rc;
-		for (size_t i = 0; i < n; i++)
-			loc[done + i] = (uint8_t)loc_from_status(p, p->status[i]);
+		rc = move_chunk(c, (char *)addr + done * CVRAM_PAGE_SIZE, n, -1);
+		for (size_t i = 0; i < n && rc == 0; i++)
+			loc[done + i] = (uint8_t)loc_from_status(p, c->status[i]);
 		done += n;
 	}
-	return 0;
+	free(c);
+	return rc;
 }
 
 static void numa_close(struct cvram_target *t)
 {
-	struct numa_priv *p = t->priv;
-
-	if (!p)
-		return;
-	free(p->pages);
-	free(p->nodes);
-	free(p->status);
-	free(p);
+	free(t->priv);
 	t->priv = NULL;
 }
 
@@ -211,13 +234,6 @@ static enum cvram_open_status numa_open(struct cvram_target *t)
 	if (!p)
 		return CVRAM_OPEN_ERROR;
 	t->priv = p;
-	p->pages = calloc(NUMA_CHUNK, sizeof(*p->pages));
-	p->nodes = calloc(NUMA_CHUNK, sizeof(*p->nodes));
-	p->status = calloc(NUMA_CHUNK, sizeof(*p->status));
-	if (!p->pages || !p->nodes || !p->status) {
-		numa_close(t);
-		return CVRAM_OPEN_ERROR;
-	}
 	p->device_node = node;
 	p->home_node = home;
 	t->kind = CVRAM_KIND_NUMA;
@@ -227,6 +243,8 @@ static enum cvram_open_status numa_open(struct cvram_target *t)
 	snprintf(t->mem_source, sizeof(t->mem_source), "numa_node_size64(%d)", node);
 	snprintf(t->location_source, sizeof(t->location_source),
 		 "move_pages(2) status: exact node per page; home node %d", home);
+	snprintf(t->migrate_note, sizeof(t->migrate_note),
+		 "move_pages(2) in chunks of %d pages, MPOL_MF_MOVE; failed pages re-queried", NUMA_CHUNK);
 	return CVRAM_OPEN_OK;
 }
 
@@ -240,6 +258,7 @@ static enum cvram_open_status numa_open(struct cvram_target *t)
 
 #define numa_close NULL
 #define numa_migrate NULL
+#define numa_migrate_bare NULL
 #define numa_locate NULL
 #endif
 
@@ -249,5 +268,6 @@ const struct cvram_target_ops cvram_target_numa = {
 	.open = numa_open,
 	.close = numa_close,
 	.migrate = numa_migrate,
+	.migrate_bare = numa_migrate_bare,
 	.locate = numa_locate,
 };

@@ -1,0 +1,257 @@
+/* migrate: throughput and per-call latency of migration to the device and
+ * back, over sizes from one page up, and with N threads migrating disjoint
+ * ranges at once. Data is verified after every size. What one call really
+ * does on this target (for test_hmm: a read-back copy) is in the results. */
+#include <omp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cvram/cli.h"
+#include "cvram/cvram.h"
+#include "cvram/pattern.h"
+#include "cvram/results.h"
+#include "cvram/stats.h"
+#include "cvram/verify.h"
+#include "workloads.h"
+
+#define SMALL_CALLS_PAGES 1024	/* small sizes repeat calls up to this many pages per rep */
+#define MAX_CALLS_PER_REP 64
+
+struct direction_stats {
+	double *secs, *gbps;
+	size_t n;
+	size_t partial;		/* calls where not every page moved */
+	struct cvram_hist hist;	/* per-call latency, ns */
+};
+
+struct mig {
+	struct cvram_run *run;
+	struct cvram_target *t;
+	uint32_t writer;
+	size_t bad;
+	json_object *failures;
+};
+
+static int stats_alloc(struct direction_stats *d, size_t n)
+{
+	memset(d, 0, sizeof(*d));
+	d->secs = calloc(n, sizeof(double));
+	d->gbps = calloc(n, sizeof(double));
+	return d->secs && d->gbps ? 0 : -1;
+}
+
+static void stats_free(struct direction_stats *d)
+{
+	free(d->secs);
+	free(d->gbps);
+}
+
+/* One timed call; returns -1 if it could not run at all. */
+static int timed_call(struct mig *m, char *buf, size_t npages, enum cvram_dir dir, struct direction_stats *d)
+{
+	struct cvram_migration r = { 0 };
+	uint64_t t0 = cvram_now_ns();
+	int rc = cvram_migrate(m->t, buf, npages, dir, &r);
+	uint64_t ns = cvram_now_ns() - t0;
+
+	if (rc) {
+		cvram_err("migration of %zu pages failed: %s", npages, strerror(-rc));
+		return -1;
+	}
+	d->secs[d->n] = (double)ns / 1e9;
+	d->gbps[d->n] = (double)(npages * CVRAM_PAGE_SIZE) / (double)ns;
+	d->n++;
+	d->partial += r.failed != 0;
+	cvram_hist_add(&d->hist, ns);
+	return 0;
+}
+
+static json_object *direction_json(const struct direction_stats *d)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "call_seconds", cvram_metric_new("s", d->secs, d->n));
+	json_object_object_add(o, "throughput", cvram_metric_new("GB/s", d->gbps, d->n));
+	json_object_object_add(o, "latency_histogram", cvram_hist_json(&d->hist, "ns"));
+	json_object_object_add(o, "partial_calls", json_object_new_int64((int64_t)d->partial));
+	return o;
+}
+
+static double median_of(const double *x, size_t n)
+{
+	struct cvram_summary s;
+
+	return cvram_summarize(x, n, &s) == 0 ? s.median : 0;
+}
+
+static double p99_of(const double *x, size_t n)
+{
+	struct cvram_summary s;
+
+	return cvram_summarize(x, n, &s) == 0 ? s.p99 : 0;
+}
+
+/* Sizes to sweep: the --size list as given, or powers of 4 pages from one
+ * page up to --size. */
+static size_t sweep_sizes(const struct cvram_opts *o, uint64_t *out)
+{
+	size_t n = 0;
+
+	if (o->nsizes > 1) {
+		memcpy(out, o->sizes, o->nsizes * sizeof(*out));
+		return o->nsizes;
+	}
+	for (uint64_t s = CVRAM_PAGE_SIZE; s < o->sizes[0] && n < CVRAM_LIST_MAX - 1; s *= 4)
+		out[n++] = s;
+	out[n++] = o->sizes[0];
+	return n;
+}
+
+static int measure_size(struct mig *m, uint64_t bytes, json_object *arr)
+{
+	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE), reps = m->run->opts->reps;
+	size_t per_rep = SMALL_CALLS_PAGES / npages, calls;
+	struct direction_stats to_dev, to_sys;
+	char *buf = cvram_map(bytes);
+	json_object *o;
+	int rc = 0;
+
+	per_rep = per_rep < 1 ? 1 : per_rep > MAX_CALLS_PER_REP ? MAX_CALLS_PER_REP : per_rep;
+	calls = reps * per_rep;
+	if (!buf || stats_alloc(&to_dev, calls) || stats_alloc(&to_sys, calls)) {
+		cvram_unmap(buf, bytes);
+		return -1;
+	}
+	cvram_pattern_fill_range(buf, npages, 1, m->writer);
+	timed_call(m, buf, npages, CVRAM_TO_DEVICE, &to_dev);	/* warm-up */
+	timed_call(m, buf, npages, CVRAM_TO_SYSTEM, &to_sys);
+	to_dev.n = to_sys.n = 0;
+	memset(&to_dev.hist, 0, sizeof(to_dev.hist));
+	memset(&to_sys.hist, 0, sizeof(to_sys.hist));
+	to_dev.partial = to_sys.partial = 0;
+	for (size_t c = 0; c < calls && rc == 0 && !cvram_stopped(m->run); c++) {
+		rc = timed_call(m, buf, npages, CVRAM_TO_DEVICE, &to_dev);
+		if (rc == 0)
+			rc = timed_call(m, buf, npages, CVRAM_TO_SYSTEM, &to_sys);
+		cvram_progress(m->run, "migrate %llu bytes: call %zu/%zu", (unsigned long long)bytes, c + 1, calls);
+	}
+	m->bad += cvram_verify_data("after the migration calls", buf, npages, 1, NULL, m->writer, m->failures);
+	o = json_object_new_object();
+	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)bytes));
+	json_object_object_add(o, "pages", json_object_new_int64((int64_t)npages));
+	json_object_object_add(o, "calls", json_object_new_int64((int64_t)to_dev.n));
+	json_object_object_add(o, "to_device", direction_json(&to_dev));
+	json_object_object_add(o, "to_system", direction_json(&to_sys));
+	json_object_array_add(arr, o);
+	printf("  %10llu %6zu %10.3f %12.1f %10.3f %12.1f %7zu\n", (unsigned long long)bytes, to_dev.n,
+	       median_of(to_dev.gbps, to_dev.n), p99_of(to_dev.secs, to_dev.n) * 1e6, median_of(to_sys.gbps, to_sys.n),
+	       p99_of(to_sys.secs, to_sys.n) * 1e6, to_dev.partial + to_sys.partial);
+	stats_free(&to_dev);
+	stats_free(&to_sys);
+	cvram_unmap(buf, bytes);
+	return rc;
+}
+
+/* nthreads threads each migrate their own slice at the same moment; one
+ * sample per rep is the aggregate rate over the slowest thread's time. */
+static int measure_threads(struct mig *m, uint64_t bytes, int nthreads, json_object *arr)
+{
+	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE), slice = npages / (size_t)nthreads;
+	size_t reps = m->run->opts->reps;
+	double *dev = calloc(reps, sizeof(double)), *sys = calloc(reps, sizeof(double));
+	char *buf = cvram_map(bytes);
+	size_t done = 0;
+	int failed = 0;
+	json_object *o;
+
+	if (!buf || !dev || !sys || slice == 0) {
+		free(dev);
+		free(sys);
+		cvram_unmap(buf, bytes);
+		return slice == 0 ? 0 : -1;
+	}
+	json_object_put(cvram_bind_threads(m->run->opts->bind, nthreads));
+	cvram_pattern_fill_range(buf, npages, 2, m->writer);
+	for (; done < reps && !failed && !cvram_stopped(m->run); done++) {
+		for (int d = 0; d < 2; d++) {
+			uint64_t t0 = 0;
+
+#pragma omp parallel num_threads(nthreads) reduction(| : failed)
+			{
+				struct cvram_migration r = { 0 };
+				int i = omp_get_thread_num();
+
+#pragma omp barrier
+#pragma omp single
+				t0 = cvram_now_ns();
+				failed |= cvram_migrate(m->t, buf + (size_t)i * slice * CVRAM_PAGE_SIZE, slice,
+							d ? CVRAM_TO_SYSTEM : CVRAM_TO_DEVICE, &r) != 0;
+			}
+			(d ? sys : dev)[done] = (double)(slice * (size_t)nthreads * CVRAM_PAGE_SIZE) /
+						(double)(cvram_now_ns() - t0);
+		}
+	}
+	m->bad += cvram_verify_data("after concurrent migrations", buf, npages, 2, NULL, m->writer, m->failures);
+	o = json_object_new_object();
+	json_object_object_add(o, "threads", json_object_new_int(nthreads));
+	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)bytes));
+	json_object_object_add(o, "to_device", cvram_metric_new("GB/s", dev, done));
+	json_object_object_add(o, "to_system", cvram_metric_new("GB/s", sys, done));
+	json_object_array_add(arr, o);
+	printf("  %4d threads x %zu pages: to device %.3f GB/s, to system %.3f GB/s (medians of %zu reps)\n", nthreads,
+	       slice, median_of(dev, done), median_of(sys, done), done);
+	free(dev);
+	free(sys);
+	cvram_unmap(buf, bytes);
+	return failed ? -1 : 0;
+}
+
+static int migrate_run(struct cvram_run *run)
+{
+	struct mig m = { run, run->target, (uint32_t)getpid(), 0, json_object_new_array() };
+	const struct cvram_opts *o = run->opts;
+	uint64_t sizes[CVRAM_LIST_MAX], largest = 0;
+	size_t nsizes = sweep_sizes(o, sizes);
+	json_object *by_size = json_object_new_array(), *by_threads = json_object_new_array();
+	int rc = 0;
+
+	for (size_t i = 0; i < nsizes; i++)
+		largest = sizes[i] > largest ? sizes[i] : largest;
+	if (m.t->mem_bytes && largest > m.t->mem_bytes) {
+		cvram_err("--size %llu: larger than the device memory (%llu bytes)", (unsigned long long)largest,
+			  (unsigned long long)m.t->mem_bytes);
+		json_object_put(by_size);
+		json_object_put(by_threads);
+		json_object_put(m.failures);
+		return CVRAM_EXIT_USAGE;
+	}
+	cvram_param(run, "reps", json_object_new_int64((int64_t)o->reps));
+	cvram_param(run, "what_a_call_does", json_object_new_string(m.t->migrate_note));
+	printf("migrate: target %s %s (%s): %s\n", m.t->ops->name, m.t->device, cvram_kind_name(m.t->kind),
+	       m.t->migrate_note);
+	printf("  %10s %6s %10s %12s %10s %12s %7s\n", "bytes", "calls", "dev GB/s", "dev p99 us", "sys GB/s",
+	       "sys p99 us", "partial");
+	for (size_t i = 0; i < nsizes && rc == 0 && !cvram_stopped(run); i++)
+		rc = measure_size(&m, sizes[i], by_size);
+	for (size_t i = 0; i < o->nthreads && rc == 0 && !cvram_stopped(run); i++)
+		if (o->threads[i] > 1)
+			rc = measure_threads(&m, largest, (int)o->threads[i], by_threads);
+	json_object_object_add(run->result, "sizes", by_size);
+	json_object_object_add(run->result, "threads", by_threads);
+	json_object_object_add(run->result, "bad_pages", json_object_new_int64((int64_t)m.bad));
+	json_object_object_add(run->result, "failures", m.failures);
+	if (rc)
+		return CVRAM_EXIT_ERROR;
+	return m.bad ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
+}
+
+const struct cvram_workload cvram_bench_migrate = {
+	.name = "migrate",
+	.summary = "migration throughput (GB/s) and per-call latency, sizes from one page up, N threads",
+	.needs = CVRAM_CAP_MIGRATE,
+	.quick_size = 4u << 20,
+	.run = migrate_run,
+};

@@ -1,0 +1,163 @@
+/* self: benchmark of the harness itself, measured side by side in one run.
+ * 1. cvram's triad (lib/touch.c, what touch-bw runs) against a plain
+ *    OpenMP triad loop compiled here with the same compiler and flags, on
+ *    the same buffer, reps interleaved. Ratio = cvram / reference bandwidth.
+ * 2. cvram's migration path (cvram_migrate: counts, outcome bookkeeping)
+ *    against a bare loop of the target's own system calls, interleaved.
+ *    Overhead = cvram time / bare time - 1.
+ * Aims: triad ratio >= 1.0, migration overhead <= 3%. The numbers are
+ * printed as measured; nothing here asserts them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvram/cli.h"
+#include "cvram/cvram.h"
+#include "cvram/results.h"
+#include "cvram/stats.h"
+#include "cvram/touch.h"
+#include "workloads.h"
+
+#define SELF_MIN_REPS 20
+
+/* The reference: the textbook OpenMP triad (as in STREAM). */
+static void reference_triad(double *a, const double *b, const double *c, size_t n, int nthreads)
+{
+	const double s = 3.0;
+
+#pragma omp parallel for num_threads(nthreads) schedule(static)
+	for (size_t i = 0; i < n; i++)
+		a[i] = b[i] + s * c[i];
+}
+
+static double median_of(const double *x, size_t n)
+{
+	struct cvram_summary s;
+
+	return cvram_summarize(x, n, &s) == 0 ? s.median : 0;
+}
+
+static size_t self_reps(const struct cvram_opts *o)
+{
+	return o->reps < SELF_MIN_REPS ? SELF_MIN_REPS : (size_t)o->reps;
+}
+
+static int compare_triad(struct cvram_run *run, json_object *out)
+{
+	size_t bytes = (size_t)run->opts->sizes[0], reps = self_reps(run->opts);
+	size_t n = bytes / sizeof(double) / 3 / 8 * 8;
+	int threads = (int)run->opts->threads[0];
+	double *buf = cvram_map(bytes), *ours = calloc(reps, sizeof(double)), *ref = calloc(reps, sizeof(double));
+	double ratio;
+	json_object *o;
+
+	if (!buf || !ours || !ref) {
+		cvram_unmap(buf, bytes);
+		free(ours);
+		free(ref);
+		return -1;
+	}
+	json_object_put(cvram_bind_threads(run->opts->bind, threads));
+	cvram_touch_init(buf, bytes, threads);
+	cvram_touch(CVRAM_TOUCH_TRIAD, buf, bytes, threads, false);	/* warm-up both */
+	reference_triad(buf, buf + n, buf + 2 * n, n, threads);
+	for (size_t r = 0; r < reps && !cvram_stopped(run); r++) {
+		uint64_t t0 = cvram_now_ns();
+		uint64_t moved = cvram_touch(CVRAM_TOUCH_TRIAD, buf, bytes, threads, false);
+
+		ours[r] = (double)moved / (double)(cvram_now_ns() - t0);
+		t0 = cvram_now_ns();
+		reference_triad(buf, buf + n, buf + 2 * n, n, threads);
+		ref[r] = (double)(3 * n * sizeof(double)) / (double)(cvram_now_ns() - t0);
+	}
+	ratio = median_of(ours, reps) / median_of(ref, reps);
+	o = json_object_new_object();
+	json_object_object_add(o, "cvram", cvram_metric_new("GB/s", ours, reps));
+	json_object_object_add(o, "reference", cvram_metric_new("GB/s", ref, reps));
+	json_object_object_add(o, "ratio", json_object_new_double(ratio));
+	json_object_object_add(o, "aim", json_object_new_string(">= 1.0"));
+	json_object_object_add(out, "triad", o);
+	printf("  triad, %zu bytes, %d threads: cvram %.3f GB/s, reference %.3f GB/s, ratio %.3f (aim >= 1.0)\n",
+	       bytes, threads, median_of(ours, reps), median_of(ref, reps), ratio);
+	cvram_unmap(buf, bytes);
+	free(ours);
+	free(ref);
+	return 0;
+}
+
+/* Alternate bare and cvram calls in the same direction order. */
+static int compare_migration(struct cvram_run *run, json_object *out)
+{
+	struct cvram_target *t = run->target;
+	size_t bytes = (size_t)run->opts->sizes[0], npages = bytes / CVRAM_PAGE_SIZE, reps = self_reps(run->opts);
+	double *ours = calloc(reps, sizeof(double)), *bare = calloc(reps, sizeof(double));
+	char *buf = cvram_map(bytes);
+	struct cvram_migration m = { 0 };
+	int rc = 0;
+	double overhead;
+	json_object *o;
+
+	if (!buf || !ours || !bare) {
+		rc = -1;
+		goto out;
+	}
+	memset(buf, 1, bytes);
+	/* Warm-up, and lets the target size its buffers before the bare loop. */
+	rc = cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m) ||
+	     cvram_migrate(t, buf, npages, CVRAM_TO_SYSTEM, &m);
+	for (size_t r = 0; r < reps && rc == 0 && !cvram_stopped(run); r++) {
+		uint64_t t0 = cvram_now_ns();
+
+		rc = t->ops->migrate_bare(t, buf, npages, CVRAM_TO_DEVICE) ||
+		     t->ops->migrate_bare(t, buf, npages, CVRAM_TO_SYSTEM);
+		bare[r] = (double)(cvram_now_ns() - t0) / 1e9;
+		t0 = cvram_now_ns();
+		rc = rc || cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m) ||
+		     cvram_migrate(t, buf, npages, CVRAM_TO_SYSTEM, &m);
+		ours[r] = (double)(cvram_now_ns() - t0) / 1e9;
+	}
+	if (rc) {
+		cvram_err("self: migration calls failed");
+		goto out;
+	}
+	overhead = median_of(ours, reps) / median_of(bare, reps) - 1;
+	o = json_object_new_object();
+	json_object_object_add(o, "cvram", cvram_metric_new("s", ours, reps));
+	json_object_object_add(o, "bare", cvram_metric_new("s", bare, reps));
+	json_object_object_add(o, "overhead", json_object_new_double(overhead));
+	json_object_object_add(o, "aim", json_object_new_string("<= 0.03"));
+	json_object_object_add(o, "round_trip", json_object_new_string("to device and back, one call each way"));
+	json_object_object_add(out, "migration", o);
+	printf("  migration round trip, %zu pages: cvram %.6f s, bare calls %.6f s, overhead %+.2f%% (aim <= 3%%)\n",
+	       npages, median_of(ours, reps), median_of(bare, reps), 100 * overhead);
+out:
+	cvram_unmap(buf, bytes);
+	free(ours);
+	free(bare);
+	return rc ? -1 : 0;
+}
+
+static int self_run(struct cvram_run *run)
+{
+	json_object *out = json_object_new_object();
+	int rc;
+
+	printf("self: the harness against plain loops, medians of %zu interleaved reps\n", self_reps(run->opts));
+	rc = compare_triad(run, out);
+	if (rc == 0 && (run->target->caps & CVRAM_CAP_MIGRATE) && run->target->ops->migrate_bare)
+		rc = compare_migration(run, out);
+	else if (rc == 0)
+		printf("  migration: target %s cannot migrate; run on dmirror or numa (make bench-self does, in the VM)\n",
+		       run->target->ops->name);
+	json_object_object_add(run->result, "self", out);
+	return rc ? CVRAM_EXIT_ERROR : CVRAM_EXIT_OK;
+}
+
+const struct cvram_workload cvram_bench_self = {
+	.name = "self",
+	.summary = "the harness's own overhead: triad vs a plain loop, migration vs bare system calls",
+	.needs = 0,
+	.quick_size = 16u << 20,
+	.not_in_all = true,
+	.run = self_run,
+};

@@ -1,0 +1,20 @@
+/* Thread placement for OpenMP workloads, with hwloc when available. */
+#ifndef CVRAM_AFFINITY_H
+#define CVRAM_AFFINITY_H
+
+#include <json-c/json.h>
+
+enum cvram_bind {
+	CVRAM_BIND_NONE,	/* leave placement to the scheduler */
+	CVRAM_BIND_COMPACT,	/* thread i on PU i, filling cores in order */
+	CVRAM_BIND_SCATTER,	/* spread threads over packages and cores */
+};
+
+const char *cvram_bind_name(enum cvram_bind b);
+/* Bind the OpenMP thread pool of nthreads threads; returns a JSON array of
+ * the PU (OS index) each thread ran on afterwards, or NULL for none. */
+json_object *cvram_bind_threads(enum cvram_bind mode, int nthreads);
+/* Number of processing units usable by this process. */
+int cvram_pu_count(void);
+
+#endif
