@@ -1,0 +1,30 @@
+#!/bin/sh
+# Bench workloads on host (system RAM only): each runs, reports with its
+# method, and says plainly what it could not measure here.
+. "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+. "$CVRAM_SRCDIR/tests/smoke-lib.sh"
+
+plan 16
+run_workload "$bench" touch-bw --target host --size 1M --threads 1,2 --reps 3
+expect_pass "touch-bw on host" system
+check "touch-bw: two thread counts measured" test "$("$json_get" "$tmp/r.json" results.0.configs.1.threads)" = 2
+check "touch-bw: triad summary with a 95% CI" "$json_get" "$tmp/r.json" results.0.configs.0.kernels.triad.system.summary.ci95_hi
+check "touch-bw: says why the device side was not measured" "$json_get" "$tmp/r.json" results.0.device_not_measured
+
+run_workload "$bench" touch-lat --target host --size 256K --reps 2
+check "touch-lat on host: exit 0 (got $rc)" test "$rc" -eq 0
+check "touch-lat: cross-page p99 recorded" "$json_get" "$tmp/r.json" results.0.latency.cross-page.system.summary.p99
+
+run_workload "$bench" migrate --target host
+check "migrate on host skips (77) with a reason (got $rc)" test "$rc" -eq 77
+check "and the reason names the missing capability" grep -q 'needs \[migrate\]' "$tmp/out"
+
+run_workload "$bench" all --target host --size 1M --reps 2
+check "all on host: exit 0 (got $rc)" test "$rc" -eq 0
+check "all on host: fault recorded as skipped with its reason" grep -q '"skipped"' "$tmp/r.json"
+
+run_workload "$bench" self --target host --size 1M --reps 3
+check "self on host: exit 0 (got $rc)" test "$rc" -eq 0
+check "self: triad ratio against the reference loop is printed" grep -q 'ratio' "$tmp/out"
+check "self: ratio recorded" "$json_get" "$tmp/r.json" results.0.self.triad.ratio
+finish
