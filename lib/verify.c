@@ -91,6 +91,12 @@ size_t cvram_verify_location(struct cvram_target *t, const char *when, const voi
 	}
 	if (bad > CVRAM_VERIFY_REPORT_MAX)
 		cvram_err("wrong location %s: %zu pages in all", when, bad);
+	if (bad && t->location_hint[0]) {
+		static int hinted;
+
+		if (!hinted++)
+			cvram_err("note: %s", t->location_hint);
+	}
 	free(loc);
 	return bad;
 }

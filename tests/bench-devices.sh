@@ -33,6 +33,6 @@ check "private: the fault storm finished (no livelock)" \
 check "private: per-page first-touch latency recorded" \
 	"$json_get" "$tmp/r.json" results.4.fault.per_page_first_touch.summary.p99
 
-run_workload "$bench" all --target numa --size 2M --reps 2 --threads 2
+run_workload "$bench" all --target numa --size 2M --reps 2 --threads 2 $noise_off
 expect_pass "all on the CPU-less node" numa-node
 finish

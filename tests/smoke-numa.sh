@@ -3,7 +3,7 @@
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"
 
-run_workload "$bench" smoke --target numa --size 4M --reps 2
+run_workload "$bench" smoke --target numa --size 4M --reps 2 $noise_off
 skip_if_unavailable
 plan 5
 expect_pass "smoke on the first CPU-less node" numa-node

@@ -16,7 +16,7 @@ for spec in "dmirror 0 device-private" "dmirror 2 device-coherent"; do
 	check "pingpong on $1 $2: migrations back ran ($n)" test "${n:-0}" -gt 0
 	check "pingpong on $1 $2: full verifications ran" test "$("$json_get" "$tmp/r.json" results.0.full_verifies)" -gt 0
 done
-run_workload "$stress" pingpong --target numa --size 2M --duration 3s --seed 11
+run_workload "$stress" pingpong --target numa --size 2M --duration 3s --seed 11 $noise_off
 skip_if_unavailable
 expect_pass "pingpong on numa" numa-node
 n=$("$json_get" "$tmp/r.json" results.0.operations.to_device.pages)

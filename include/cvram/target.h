@@ -92,6 +92,7 @@ struct cvram_target {
 	char mem_source[96];	/* where mem_bytes comes from */
 	char location_source[96]; /* how locate() knows, and how exact it is */
 	char migrate_note[192];	/* what a migration call really does (and costs) */
+	char location_hint[192]; /* said once when pages are not where expected */
 	char reason[256];	/* why open failed */
 	void *priv;
 };

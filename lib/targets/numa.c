@@ -183,6 +183,19 @@ static void numa_close(struct cvram_target *t)
 	t->priv = NULL;
 }
 
+/* Automatic NUMA balancing moves pages off a CPU-less node towards the
+ * CPUs that touch them, and its PROT_NONE hinting entries make move_pages
+ * report -ENOENT for pages that are there: say so when locations surprise. */
+static void explain_balancing(struct cvram_target *t, int node)
+{
+	char v[16];
+
+	if (cvram_read_line("/proc/sys/kernel/numa_balancing", v, sizeof(v)) == 0 && strcmp(v, "0") != 0)
+		snprintf(t->location_hint, sizeof(t->location_hint),
+			 "automatic NUMA balancing is on (kernel.numa_balancing=%s): it moves pages off node %d "
+			 "and hides some from move_pages; --noise-off turns it off for the run", v, node);
+}
+
 /* The node the user named, or the first memory-only node. */
 static enum cvram_open_status pick_node(struct cvram_target *t, int *node)
 {
@@ -245,6 +258,7 @@ static enum cvram_open_status numa_open(struct cvram_target *t)
 		 "move_pages(2) status: exact node per page; home node %d", home);
 	snprintf(t->migrate_note, sizeof(t->migrate_note),
 		 "move_pages(2) in chunks of %d pages, MPOL_MF_MOVE; failed pages re-queried", NUMA_CHUNK);
+	explain_balancing(t, node);
 	return CVRAM_OPEN_OK;
 }
 
