@@ -67,6 +67,7 @@ static double read_range(const double *a, size_t lo, size_t hi)
 static void write_range(double *a, size_t lo, size_t hi, bool nt)
 {
 	if (!nt) {
+#pragma omp simd
 		for (size_t i = lo; i < hi; i++)
 			a[i] = 1.0;
 		return;
@@ -100,6 +101,10 @@ static void triad_range(double *a, const double *b, const double *c, size_t lo, 
 		return;
 	}
 #endif
+	/* Vectorised on purpose: a scalar loop leaves the result at the mercy of
+	 * where the loop lands in the instruction cache (measured: 0.6 to 1.0
+	 * of the same scalar loop compiled elsewhere). */
+#pragma omp simd
 	for (size_t i = lo; i < hi; i++)
 		a[i] = b[i] + s * c[i];
 }
@@ -114,6 +119,7 @@ void cvram_touch_init(void *buf, size_t bytes, int nthreads)
 		size_t lo, hi;
 
 		chunk(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+#pragma omp simd
 		for (size_t i = lo; i < hi; i++)
 			a[i] = 1.0;
 	}
