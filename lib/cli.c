@@ -21,6 +21,7 @@
 
 #include "cvram/cli.h"
 #include "cvram/cvram.h"
+#include "cvram/kmsg.h"
 #include "cvram/results.h"
 #include "cvram/settings.h"
 
@@ -599,6 +600,46 @@ static json_object *failure_document(int argc, char **argv, const char *error)
 	return doc;
 }
 
+/* Expected kernel-log patterns that the workloads declared. */
+static json_object *expected_patterns(json_object *doc)
+{
+	json_object *all = json_object_new_array(), *results, *exp;
+	size_t n;
+
+	if (!json_object_object_get_ex(doc, "results", &results))
+		return all;
+	n = json_object_array_length(results);
+	for (size_t i = 0; i < n; i++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(results, i), "expected_kernel_log", &exp))
+			continue;
+		for (size_t j = 0; j < json_object_array_length(exp); j++)
+			json_object_array_add(all, json_object_get(json_object_array_get_idx(exp, j)));
+	}
+	return all;
+}
+
+/* The kernel log since the start of the run goes into the document; an
+ * unexpected WARNING, BUG, Oops... fails a run that otherwise passed. */
+static int attach_kernel_log(const struct cvram_opts *o, json_object *doc, struct cvram_kmsg *k, int rc)
+{
+	json_object *expected = expected_patterns(doc), *log, *bad;
+	size_t problems;
+
+	log = cvram_kmsg_collect(k, expected, &problems);
+	json_object_put(expected);
+	json_object_object_add(doc, "kernel_log", log);
+	if (k->fd < 0 && !o->quiet)
+		cvram_err("kernel log not watched: %s", k->why);
+	json_object_object_get_ex(log, "problems", &bad);
+	for (size_t i = 0; i < problems; i++)
+		cvram_err("kernel: %s", json_object_get_string(json_object_array_get_idx(bad, i)));
+	if (problems && (rc == CVRAM_EXIT_OK || rc == CVRAM_EXIT_SKIP)) {
+		cvram_err("the kernel log shows %zu problem line%s during the run", problems, problems > 1 ? "s" : "");
+		rc = CVRAM_EXIT_FAIL;
+	}
+	return rc;
+}
+
 static int finish(const struct cvram_opts *o, json_object *doc, int rc, struct cvram_settings *st)
 {
 	if (st) {
@@ -631,6 +672,7 @@ static int run_worker(const struct cvram_program *prog, const struct cvram_workl
 		      const struct cvram_opts *o, int argc, char **argv, struct cvram_settings *st)
 {
 	int pipefd[2], status = 0, timed_out;
+	struct cvram_kmsg kmsg;
 	uint64_t deadline = cvram_now_ns() + deadline_ms(o) * 1000000ull;
 	char *text, err[160];
 	json_object *doc;
@@ -640,6 +682,7 @@ static int run_worker(const struct cvram_program *prog, const struct cvram_workl
 		cvram_err("pipe: %s", strerror(errno));
 		return CVRAM_EXIT_ERROR;
 	}
+	cvram_kmsg_open(&kmsg);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -664,36 +707,37 @@ static int run_worker(const struct cvram_program *prog, const struct cvram_workl
 		;
 	worker_pid = 0;
 
+	doc = NULL;
 	if (timed_out) {
 		snprintf(err, sizeof(err), "worker passed its deadline of %llu ms and was killed",
 			 (unsigned long long)deadline_ms(o));
-		cvram_err("%s", err);
-		free(text);
-		return finish(o, failure_document(argc, argv, err), CVRAM_EXIT_ERROR, st);
-	}
-	if (WIFSIGNALED(status)) {
+		status = CVRAM_EXIT_ERROR;
+	} else if (WIFSIGNALED(status)) {
 		snprintf(err, sizeof(err), "worker killed by signal %d (%s)", WTERMSIG(status),
 			 strsignal(WTERMSIG(status)));
-		cvram_err("%s", err);
-		free(text);
-		return finish(o, failure_document(argc, argv, err),
-			      parent_interrupted ? EXIT_INTERRUPTED : CVRAM_EXIT_ERROR, st);
+		status = parent_interrupted ? EXIT_INTERRUPTED : CVRAM_EXIT_ERROR;
+	} else {
+		status = WEXITSTATUS(status);
+		if (status == CVRAM_EXIT_USAGE || status == CVRAM_EXIT_SKIP ||
+		    (status == CVRAM_EXIT_ERROR && text && !*text)) {
+			free(text);
+			cvram_kmsg_close(&kmsg);
+			if (st)
+				cvram_settings_restore(st);
+			return status;	/* reason already printed; nothing to write */
+		}
+		doc = text ? json_tokener_parse(text) : NULL;
+		snprintf(err, sizeof(err), "worker exited with status %d without a results document", status);
+		if (!doc)
+			status = CVRAM_EXIT_ERROR;
 	}
-	status = WEXITSTATUS(status);
-	if (status == CVRAM_EXIT_USAGE || status == CVRAM_EXIT_SKIP ||
-	    (status == CVRAM_EXIT_ERROR && text && !*text)) {
-		free(text);
-		if (st)
-			cvram_settings_restore(st);
-		return status;	/* reason already printed; nothing to write */
-	}
-	doc = text ? json_tokener_parse(text) : NULL;
 	free(text);
 	if (!doc) {
-		cvram_err("worker exited with status %d without a results document", status);
-		return finish(o, failure_document(argc, argv, "worker sent no results document"),
-			      CVRAM_EXIT_ERROR, st);
+		cvram_err("%s", err);
+		doc = failure_document(argc, argv, err);
 	}
+	status = attach_kernel_log(o, doc, &kmsg, status);
+	cvram_kmsg_close(&kmsg);
 	return finish(o, doc, status, st);
 }
 

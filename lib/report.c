@@ -35,3 +35,14 @@ void cvram_metric(struct cvram_run *run, const char *name, const char *unit,
 		printf("  %-22s %12.4g %12.4g %12.4g %7.2f %4zu  %s\n", name, s.median, s.min, s.max,
 		       100 * s.cv, s.n, unit);
 }
+
+void cvram_expect_kernel_log(struct cvram_run *run, const char *regex)
+{
+	json_object *arr;
+
+	if (!json_object_object_get_ex(run->result, "expected_kernel_log", &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(run->result, "expected_kernel_log", arr);
+	}
+	json_object_array_add(arr, json_object_new_string(regex));
+}

@@ -69,6 +69,9 @@ bool cvram_stopped(const struct cvram_run *run);
  * of the human-readable table on stdout. */
 void cvram_metric(struct cvram_run *run, const char *name, const char *unit,
 		  const double *samples, size_t n);
+/* Declare kernel-log lines (extended regex) this workload provokes on
+ * purpose: they are reported as expected instead of failing the run. */
+void cvram_expect_kernel_log(struct cvram_run *run, const char *regex);
 /* Record a workload parameter. */
 void cvram_param(struct cvram_run *run, const char *name, json_object *value);
 /* One progress line on stderr, rewritten in place: only on a terminal,
