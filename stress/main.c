@@ -5,6 +5,7 @@
 
 static const struct cvram_workload *const workloads[] = {
 	&cvram_stress_pingpong,
+	&cvram_stress_race,
 	NULL,
 };
 

@@ -5,5 +5,6 @@
 #include "cvram/cli.h"
 
 extern const struct cvram_workload cvram_stress_pingpong;
+extern const struct cvram_workload cvram_stress_race;
 
 #endif

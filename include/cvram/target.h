@@ -78,6 +78,11 @@ struct cvram_target_ops {
 	 * bookkeeping; the reference the harness's own overhead is measured
 	 * against (cvram-bench self). Returns 0 or -errno. */
 	int (*migrate_bare)(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir);
+	/* Optional: one thing another process can do that moves the owner's
+	 * device pages behind its back (test_hmm: open and close the device,
+	 * which evicts every page of it; numa: migrate_pages(2) of the owner
+	 * off the node). Called in a child process. Returns 0 or -errno. */
+	int (*disturb)(struct cvram_target *t, int owner_pid);
 	/* Fill loc[npages] with enum cvram_loc values. Returns 0 or -errno. */
 	int (*locate)(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);
 };

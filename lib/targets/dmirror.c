@@ -211,6 +211,17 @@ static int dmirror_migrate_bare(struct cvram_target *t, void *addr, size_t npage
 		     &cmd) ? -errno : 0;
 }
 
+/* Closing a fd of the device evicts every page of it (6.1.176 and later). */
+static int dmirror_disturb(struct cvram_target *t, int owner_pid)
+{
+	int fd = open(t->device, O_RDWR | O_CLOEXEC);
+
+	(void)owner_pid;
+	if (fd < 0)
+		return -errno;
+	return close(fd) ? -errno : 0;
+}
+
 /* "/dev/hmm_dmirrorN" or "N" -> path. */
 static void device_path(const char *arg, char *path, size_t len)
 {
@@ -373,5 +384,6 @@ const struct cvram_target_ops cvram_target_dmirror = {
 	.close = dmirror_close,
 	.migrate = dmirror_migrate,
 	.migrate_bare = dmirror_migrate_bare,
+	.disturb = dmirror_disturb,
 	.locate = dmirror_locate,
 };

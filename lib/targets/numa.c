@@ -114,6 +114,21 @@ static int numa_migrate_bare(struct cvram_target *t, void *addr, size_t npages, 
 	return rc;
 }
 
+/* Another process moves the owner's pages off the node. */
+static int numa_disturb(struct cvram_target *t, int owner_pid)
+{
+	struct numa_priv *p = t->priv;
+	struct bitmask *from = numa_allocate_nodemask(), *to = numa_allocate_nodemask();
+	int rc;
+
+	numa_bitmask_setbit(from, (unsigned)p->device_node);
+	numa_bitmask_setbit(to, (unsigned)p->home_node);
+	rc = numa_migrate_pages(owner_pid, from, to) < 0 ? -errno : 0;
+	numa_free_nodemask(from);
+	numa_free_nodemask(to);
+	return rc;
+}
+
 static enum cvram_loc loc_from_status(const struct numa_priv *p, int st)
 {
 	if (st == p->device_node)
@@ -273,6 +288,7 @@ static enum cvram_open_status numa_open(struct cvram_target *t)
 #define numa_close NULL
 #define numa_migrate NULL
 #define numa_migrate_bare NULL
+#define numa_disturb NULL
 #define numa_locate NULL
 #endif
 
@@ -283,5 +299,6 @@ const struct cvram_target_ops cvram_target_numa = {
 	.close = numa_close,
 	.migrate = numa_migrate,
 	.migrate_bare = numa_migrate_bare,
+	.disturb = numa_disturb,
 	.locate = numa_locate,
 };
