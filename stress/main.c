@@ -6,6 +6,8 @@
 static const struct cvram_workload *const workloads[] = {
 	&cvram_stress_pingpong,
 	&cvram_stress_race,
+	&cvram_stress_partial,
+	&cvram_stress_teardown,
 	NULL,
 };
 

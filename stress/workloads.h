@@ -6,5 +6,7 @@
 
 extern const struct cvram_workload cvram_stress_pingpong;
 extern const struct cvram_workload cvram_stress_race;
+extern const struct cvram_workload cvram_stress_partial;
+extern const struct cvram_workload cvram_stress_teardown;
 
 #endif

@@ -1,0 +1,185 @@
+/* teardown: processes that exit, or are SIGKILLed, while their pages sit on
+ * the device or while a migration is under way. Afterwards the device's
+ * memory must all be usable again (allocated in full, where its size is
+ * known, and verified) and the kernel log must stay clean (the harness
+ * watches it for every run). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cvram/cli.h"
+#include "cvram/cvram.h"
+#include "cvram/pattern.h"
+#include "cvram/verify.h"
+#include "workloads.h"
+
+#define CHILD_PAGES 1024
+#define CHILD_DEADLINE_NS (30ull * 1000000000ull)
+#define PROBE_BYTES_UNBOUNDED (64ull << 20)
+
+enum ending { END_EXIT, END_KILL_RESIDENT, END_KILL_MIGRATING, NENDINGS };
+
+static const char *const ending_names[NENDINGS] = {
+	"exit_with_pages_on_device", "sigkill_with_pages_on_device", "sigkill_during_migration",
+};
+
+/* The child: its own fd (one per process), its pages on the device. */
+static int child_main(struct cvram_target *parent, enum ending how, int ready_fd)
+{
+	struct cvram_target t;
+	struct cvram_migration m = { 0 };
+	char *buf;
+
+	if (cvram_target_open(&t, parent->ops, &parent->cfg) != CVRAM_OPEN_OK)
+		return 3;
+	buf = cvram_map(CHILD_PAGES * CVRAM_PAGE_SIZE);
+	if (!buf)
+		return 4;
+	cvram_pattern_fill_range(buf, CHILD_PAGES, 1, (uint32_t)getpid());
+	if (cvram_migrate(&t, buf, CHILD_PAGES, CVRAM_TO_DEVICE, &m))
+		return 5;
+	if (write(ready_fd, "r", 1) != 1)
+		return 6;
+	if (how == END_EXIT)
+		return 0;	/* exit with the pages still on the device */
+	for (;;) {		/* until killed */
+		if (how == END_KILL_MIGRATING) {
+			cvram_migrate(&t, buf, CHILD_PAGES, CVRAM_TO_SYSTEM, &m);
+			cvram_migrate(&t, buf, CHILD_PAGES, CVRAM_TO_DEVICE, &m);
+		} else {
+			pause();
+		}
+	}
+}
+
+/* Returns 0 when the child ended the way it was meant to. */
+static int one_round(struct cvram_run *run, enum ending how, uint64_t *rng, char *why, size_t len)
+{
+	int pipefd[2], status = 0;
+	uint64_t deadline = cvram_now_ns() + CHILD_DEADLINE_NS;
+	char c;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		_exit(child_main(run->target, how, pipefd[1]));
+	}
+	close(pipefd[1]);
+	if (pid < 0 || read(pipefd[0], &c, 1) != 1) {
+		close(pipefd[0]);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		snprintf(why, len, "child did not get its pages onto the device (status 0x%x)", status);
+		return -1;
+	}
+	close(pipefd[0]);
+	if (how != END_EXIT) {
+		/* A random moment: for the migrating child, usually mid-call. */
+		*rng = *rng * 6364136223846793005ull + 1442695040888963407ull;
+		nanosleep(&(struct timespec){ 0, (long)((*rng >> 33) % 20000000) }, NULL);
+		kill(pid, SIGKILL);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (cvram_now_ns() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(why, len, "child %d did not end within its deadline", (int)pid);
+			return -1;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	if (how == END_EXIT ? WIFEXITED(status) && WEXITSTATUS(status) == 0
+			    : WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		return 0;
+	snprintf(why, len, "child ended with status 0x%x, not as %s", status, ending_names[how]);
+	return -1;
+}
+
+/* Everything a device can hold, moved there and back, every page checked. */
+static size_t use_whole_device(struct cvram_run *run, json_object *out)
+{
+	struct cvram_target *t = run->target;
+	/* A test_hmm coherent device is small and fixed: all of it. A NUMA node
+	 * can be most of the machine, and a private device has no size. */
+	bool whole = t->kind == CVRAM_KIND_COHERENT && t->mem_bytes;
+	uint64_t bytes = whole ? t->mem_bytes : PROBE_BYTES_UNBOUNDED;
+	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE), bad = 0;
+	struct cvram_migration m = { 0 };
+	json_object *failures = json_object_new_array();
+	char *buf = cvram_map(bytes);
+	int rc;
+
+	if (!buf) {
+		json_object_put(failures);
+		return 1;
+	}
+	cvram_pattern_fill_range(buf, npages, 2, (uint32_t)getpid());
+	rc = cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m);
+	if (rc || m.failed) {
+		cvram_err("after teardown: only %zu of %zu pages fit on the device (%s)", m.migrated, npages,
+			  rc ? strerror(-rc) : "device memory not returned?");
+		bad += rc ? npages : m.failed;
+	}
+	bad += cvram_verify_data("on the device after teardown", buf, npages, 2, NULL, (uint32_t)getpid(), failures);
+	cvram_migrate(t, buf, npages, CVRAM_TO_SYSTEM, &m);
+	bad += cvram_verify_data("back from the device after teardown", buf, npages, 2, NULL, (uint32_t)getpid(),
+				 failures);
+	cvram_unmap(buf, bytes);
+	json_object_object_add(out, "whole_device_bytes", json_object_new_int64((int64_t)bytes));
+	json_object_object_add(out, "whole_device_scope", json_object_new_string(
+		whole ? "the device's full size" : "64 MiB (no fixed size, or a whole NUMA node)"));
+	json_object_object_add(out, "whole_device_bad_pages", json_object_new_int64((int64_t)bad));
+	json_object_object_add(out, "failures", failures);
+	printf("  afterwards: %llu bytes on the device and back, %zu bad pages\n", (unsigned long long)bytes, bad);
+	return bad;
+}
+
+static int teardown_run(struct cvram_run *run)
+{
+	uint64_t counts[NENDINGS] = { 0 }, failed = 0, rng = run->opts->seed | 1;
+	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull;
+	json_object *out = json_object_new_object(), *ends = json_object_new_object();
+	char why[160];
+	size_t bad;
+
+	printf("teardown: target %s %s (%s), children of %d pages for %.1f s\n", run->target->ops->name,
+	       run->target->device, cvram_kind_name(run->target->kind), CHILD_PAGES,
+	       (double)run->opts->duration_ms / 1000);
+	for (unsigned n = 0; cvram_now_ns() < end && !cvram_stopped(run); n++) {
+		enum ending how = (enum ending)(n % NENDINGS);
+
+		if (one_round(run, how, &rng, why, sizeof(why))) {
+			cvram_err("teardown: %s", why);
+			failed++;
+		}
+		counts[how]++;
+		cvram_progress(run, "teardown: %u children", n + 1);
+	}
+	for (int i = 0; i < NENDINGS; i++) {
+		json_object_object_add(ends, ending_names[i], json_object_new_uint64(counts[i]));
+		printf("  %-30s %8llu\n", ending_names[i], (unsigned long long)counts[i]);
+	}
+	json_object_object_add(out, "children", ends);
+	json_object_object_add(out, "children_failed", json_object_new_uint64(failed));
+	bad = use_whole_device(run, out);
+	json_object_object_add(run->result, "teardown", out);
+	printf("teardown: %s\n", failed || bad ? "FAIL" : "PASS");
+	return failed || bad ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
+}
+
+const struct cvram_workload cvram_stress_teardown = {
+	.name = "teardown",
+	.summary = "processes exit or are killed with pages on the device or mid-migration; device memory comes back",
+	.needs = CVRAM_CAP_MIGRATE,
+	.quick_duration_ms = 5000,
+	.run = teardown_run,
+};
