@@ -8,6 +8,7 @@ static const struct cvram_workload *const workloads[] = {
 	&cvram_stress_race,
 	&cvram_stress_partial,
 	&cvram_stress_teardown,
+	&cvram_stress_pressure,
 	NULL,
 };
 

@@ -8,5 +8,6 @@ extern const struct cvram_workload cvram_stress_pingpong;
 extern const struct cvram_workload cvram_stress_race;
 extern const struct cvram_workload cvram_stress_partial;
 extern const struct cvram_workload cvram_stress_teardown;
+extern const struct cvram_workload cvram_stress_pressure;
 
 #endif

@@ -1,0 +1,250 @@
+/* pressure: device-resident working sets under memory pressure.
+ * 1. cgroup: a worker in a cgroup v2 whose memory.max is below its working
+ *    set (the harness creates and removes the group) migrates and verifies
+ *    until the duration ends. It may be OOM-killed: that is reported as
+ *    such (memory.events oom_kill), never as a harness crash.
+ * 2. hog: a second process eats system memory while a worker keeps its
+ *    pages moving to the device and back, verifying every round.
+ * Every survivor verifies all its pages; a killed worker is reported. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cvram/cli.h"
+#include "cvram/cvram.h"
+#include "cvram/pattern.h"
+#include "workloads.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define HOG_STEP (16ull << 20)
+#define CHILD_BAD_EXIT 1
+#define CHILD_SETUP_EXIT 3
+#define FILL_CHUNK_PAGES 256
+
+/* A child that keeps its working set moving and checks it every round.
+ * Exit 0: all verified; 1: bad data; 3: could not start. */
+static int mover_main(struct cvram_target *parent, uint64_t bytes, uint64_t end_ns, uint32_t seed)
+{
+	struct cvram_target t;
+	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE);
+	struct cvram_mismatch m[1];
+	char *buf;
+
+	if (cvram_target_open(&t, parent->ops, &parent->cfg) != CVRAM_OPEN_OK)
+		return CHILD_SETUP_EXIT;
+	buf = cvram_map(bytes);
+	if (!buf)
+		return CHILD_SETUP_EXIT;
+	/* Fill and send to the device a chunk at a time, so the working set can
+	 * exceed what the memory limit allows in system RAM. */
+	for (size_t done = 0; done < npages; done += FILL_CHUNK_PAGES) {
+		size_t n = npages - done < FILL_CHUNK_PAGES ? npages - done : FILL_CHUNK_PAGES;
+		struct cvram_migration mg = { 0 };
+
+		for (size_t i = done; i < done + n; i++) {
+			struct cvram_stamp s = { i, seed, (uint32_t)getpid() };
+
+			cvram_pattern_fill(buf + i * CVRAM_PAGE_SIZE, &s);
+		}
+		cvram_migrate(&t, buf + done * CVRAM_PAGE_SIZE, n, CVRAM_TO_DEVICE, &mg);
+	}
+	while (cvram_now_ns() < end_ns) {
+		struct cvram_migration mg = { 0 };
+
+		cvram_migrate(&t, buf, npages, CVRAM_TO_DEVICE, &mg);
+		if (cvram_pattern_check_range(buf, npages, seed, NULL, (uint32_t)getpid(), m, 1))
+			return CHILD_BAD_EXIT;
+		cvram_migrate(&t, buf, npages, CVRAM_TO_SYSTEM, &mg);
+		if (cvram_pattern_check_range(buf, npages, seed, NULL, (uint32_t)getpid(), m, 1))
+			return CHILD_BAD_EXIT;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+static long long read_key(const char *path, const char *key)
+{
+	char line[128];
+	long long v = -1;
+	FILE *f = fopen(path, "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, key, strlen(key)) == 0 && line[strlen(key)] == ' ')
+			v = atoll(line + strlen(key) + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* How a child ended, in words and as a failure flag. */
+static bool describe_end(int status, bool oom_killed, json_object *o, const char *who)
+{
+	const char *what = "completed and verified every page";
+	bool failed = false;
+
+	if (WIFSIGNALED(status)) {
+		what = oom_killed && WTERMSIG(status) == SIGKILL ? "killed by the OOM killer" : "killed by a signal";
+		failed = !(oom_killed && WTERMSIG(status) == SIGKILL);
+		json_object_object_add(o, "signal", json_object_new_int(WTERMSIG(status)));
+	} else if (WEXITSTATUS(status) == CHILD_BAD_EXIT) {
+		what = "found corrupted pages";
+		failed = true;
+	} else if (WEXITSTATUS(status)) {
+		what = "could not start";
+		failed = true;
+	}
+	json_object_object_add(o, "outcome", json_object_new_string(what));
+	printf("  %-8s %s\n", who, what);
+	return failed;
+}
+
+static pid_t spawn_mover(struct cvram_run *run, uint64_t bytes, uint64_t end_ns, const char *cgroup)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		char me[32];
+
+		snprintf(me, sizeof(me), "%d", (int)getpid());
+		if (cgroup && write_file(cgroup, me))
+			_exit(CHILD_SETUP_EXIT);
+		_exit(mover_main(run->target, bytes, end_ns, 5));
+	}
+	return pid;
+}
+
+/* Returns 1 on a failure, 0 otherwise; not-applicable is recorded. */
+static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out)
+{
+	char dir[96], path[128], max[32];
+	json_object *o = json_object_new_object();
+	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull / 2;
+	int status = 0, failed;
+	long long kills;
+	pid_t pid;
+
+	json_object_object_add(out, "cgroup", o);
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "/cvram-%d", (int)getpid());
+	write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		json_object_object_add(o, "not_applicable", json_object_new_string(strerror(errno)));
+		printf("  cgroup   not applicable: cannot create %s: %s\n", dir, strerror(errno));
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/memory.max", dir);
+	snprintf(max, sizeof(max), "%llu", (unsigned long long)(bytes / 2));
+	if (write_file(path, max)) {
+		json_object_object_add(o, "not_applicable", json_object_new_string("no memory controller"));
+		printf("  cgroup   not applicable: cannot set %s (memory controller missing?)\n", path);
+		rmdir(dir);
+		return 0;
+	}
+	json_object_object_add(o, "memory_max", json_object_new_uint64(bytes / 2));
+	json_object_object_add(o, "working_set", json_object_new_uint64(bytes));
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	pid = spawn_mover(run, bytes, end, path);
+	waitpid(pid, &status, 0);
+	snprintf(path, sizeof(path), "%s/memory.events", dir);
+	kills = read_key(path, "oom_kill");
+	json_object_object_add(o, "oom_kills", json_object_new_int64(kills));
+	failed = describe_end(status, kills > 0, o, "cgroup");
+	rmdir(dir);
+	return failed;
+}
+
+/* The hog takes system memory in steps until it holds `limit` or dies. */
+static pid_t spawn_hog(uint64_t limit)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	for (uint64_t held = 0; held < limit; held += HOG_STEP) {
+		char *p = cvram_map(HOG_STEP);
+
+		if (!p)
+			break;
+		memset(p, 0xa5, HOG_STEP);
+	}
+	pause();
+	_exit(0);
+}
+
+static int hog_case(struct cvram_run *run, uint64_t bytes, json_object *out)
+{
+	json_object *o = json_object_new_object();
+	long pages = sysconf(_SC_AVPHYS_PAGES);
+	uint64_t hog_bytes = pages > 0 ? (uint64_t)pages * CVRAM_PAGE_SIZE / 10 * 8 : 0;
+	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull / 2;
+	int status = 0, hog_status = 0, failed;
+	long long kills = read_key("/proc/vmstat", "oom_kill");
+	pid_t hog, mover;
+
+	json_object_object_add(out, "hog", o);
+	json_object_object_add(o, "hog_bytes", json_object_new_uint64(hog_bytes));
+	hog = spawn_hog(hog_bytes);
+	mover = spawn_mover(run, bytes, end, NULL);
+	waitpid(mover, &status, 0);
+	kill(hog, SIGKILL);
+	waitpid(hog, &hog_status, 0);
+	kills = read_key("/proc/vmstat", "oom_kill") - kills;
+	json_object_object_add(o, "oom_kills", json_object_new_int64(kills));
+	failed = describe_end(status, kills > 0, o, "mover");
+	json_object_object_add(o, "hog_was_oom_killed",
+			       json_object_new_boolean(WIFSIGNALED(hog_status) && WTERMSIG(hog_status) == SIGKILL &&
+						       cvram_now_ns() < end));
+	return failed;
+}
+
+static int pressure_run(struct cvram_run *run)
+{
+	uint64_t bytes = run->opts->sizes[0];
+	json_object *out = json_object_new_object();
+	int failed;
+
+	printf("pressure: target %s %s (%s), working set %llu bytes, %.1f s\n", run->target->ops->name,
+	       run->target->device, cvram_kind_name(run->target->kind), (unsigned long long)bytes,
+	       (double)run->opts->duration_ms / 1000);
+	if (run->target->mem_bytes && bytes > run->target->mem_bytes) {
+		cvram_err("--size %llu: larger than the device memory (%llu bytes)", (unsigned long long)bytes,
+			  (unsigned long long)run->target->mem_bytes);
+		json_object_put(out);
+		return CVRAM_EXIT_USAGE;
+	}
+	failed = cgroup_case(run, bytes, out);
+	if (!cvram_stopped(run))
+		failed |= hog_case(run, bytes, out);
+	json_object_object_add(out, "oversubscription", json_object_new_string(
+		"see partial/exhaustion: on 6.1 every page beyond a coherent test_hmm device costs a kernel WARNING"));
+	json_object_object_add(run->result, "pressure", out);
+	printf("pressure: %s\n", failed ? "FAIL" : "PASS");
+	return failed ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
+}
+
+const struct cvram_workload cvram_stress_pressure = {
+	.name = "pressure",
+	.summary = "working sets on the device under a cgroup memory.max and a memory hog; OOM kills reported",
+	.needs = CVRAM_CAP_MIGRATE,
+	.quick_size = 32u << 20,
+	.run = pressure_run,
+};
