@@ -220,9 +220,7 @@ static int migrate_run(struct cvram_run *run)
 
 	for (size_t i = 0; i < nsizes; i++)
 		largest = sizes[i] > largest ? sizes[i] : largest;
-	if (m.t->mem_bytes && largest > m.t->mem_bytes) {
-		cvram_err("--size %llu: larger than the device memory (%llu bytes)", (unsigned long long)largest,
-			  (unsigned long long)m.t->mem_bytes);
+	if (cvram_check_fits(run, largest)) {
 		json_object_put(by_size);
 		json_object_put(by_threads);
 		json_object_put(m.failures);

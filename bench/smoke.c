@@ -144,11 +144,8 @@ static int smoke_run(struct cvram_run *run)
 	size_t reps = run->opts->reps > SMOKE_MAX_REPS ? SMOKE_MAX_REPS : (size_t)run->opts->reps, done = 0;
 	double samples[NSTEPS][SMOKE_MAX_REPS] = { { 0 } };
 
-	if (s.t->mem_bytes && size > s.t->mem_bytes && (s.t->caps & CVRAM_CAP_MIGRATE)) {
-		cvram_err("--size %llu: larger than the device memory (%llu bytes, %s)",
-			  (unsigned long long)size, (unsigned long long)s.t->mem_bytes, s.t->mem_source);
+	if (cvram_check_fits(run, size))
 		return CVRAM_EXIT_USAGE;
-	}
 	s.npages = (size_t)(size / CVRAM_PAGE_SIZE);
 	s.buf = cvram_map(size);
 	if (!s.buf) {

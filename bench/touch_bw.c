@@ -169,9 +169,7 @@ static int touch_bw_run(struct cvram_run *run)
 	printf("  %10s %4s  %-6s %12s %12s %10s %8s\n", "bytes", "thr", "kernel", "system", "device", "dev/sys",
 	       "flagged");
 	for (size_t si = 0; si < o->nsizes && status == CVRAM_EXIT_OK; si++) {
-		if (have_device && run->target->mem_bytes && o->sizes[si] > run->target->mem_bytes) {
-			cvram_err("--size %llu: larger than the device memory (%llu bytes)",
-				  (unsigned long long)o->sizes[si], (unsigned long long)run->target->mem_bytes);
+		if (have_device && cvram_check_fits(run, o->sizes[si])) {
 			status = CVRAM_EXIT_USAGE;
 			break;
 		}

@@ -150,9 +150,7 @@ static int touch_lat_run(struct cvram_run *run)
 	json_object *out = json_object_new_object();
 	size_t npages = (size_t)(o->sizes[0] / CVRAM_PAGE_SIZE);
 
-	if (device && t->mem_bytes && o->sizes[0] > t->mem_bytes) {
-		cvram_err("--size %llu: larger than the device memory (%llu bytes)", (unsigned long long)o->sizes[0],
-			  (unsigned long long)t->mem_bytes);
+	if (device && cvram_check_fits(run, o->sizes[0])) {
 		json_object_put(out);
 		return CVRAM_EXIT_USAGE;
 	}

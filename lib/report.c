@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cvram/cli.h"
+#include "cvram/cvram.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
 
@@ -45,4 +46,15 @@ void cvram_expect_kernel_log(struct cvram_run *run, const char *regex)
 		json_object_object_add(run->result, "expected_kernel_log", arr);
 	}
 	json_object_array_add(arr, json_object_new_string(regex));
+}
+
+int cvram_check_fits(const struct cvram_run *run, uint64_t bytes)
+{
+	const struct cvram_target *t = run->target;
+
+	if (!(t->caps & CVRAM_CAP_MIGRATE) || !t->mem_bytes || bytes <= t->mem_bytes)
+		return 0;
+	cvram_err("--size %llu: larger than the device memory (%llu bytes, %s)", (unsigned long long)bytes,
+		  (unsigned long long)t->mem_bytes, t->mem_source);
+	return -1;
 }

@@ -30,18 +30,6 @@ static void current_value(const char *raw, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static int write_value(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
 int cvram_settings_quiet(struct cvram_settings *st, char *err, size_t len)
 {
 	memset(st, 0, sizeof(*st));
@@ -58,7 +46,7 @@ int cvram_settings_quiet(struct cvram_settings *st, char *err, size_t len)
 		st->n++;
 		if (strcmp(s->old, s->quiet_value) == 0)
 			continue;
-		rc = write_value(s->path, s->quiet_value);
+		rc = cvram_write_file(s->path, s->quiet_value);
 		if (rc) {
 			snprintf(err, len, "--noise-off: cannot write '%s' to %s: %s", s->quiet_value, s->path,
 				 strerror(-rc));
@@ -79,7 +67,7 @@ int cvram_settings_restore(struct cvram_settings *st)
 
 		if (!s->changed)
 			continue;
-		if (write_value(s->path, s->old)) {
+		if (cvram_write_file(s->path, s->old)) {
 			cvram_err("could not restore %s to '%s'", s->path, s->old);
 			failed++;
 			continue;

@@ -116,11 +116,8 @@ static int pingpong_run(struct cvram_run *run)
 	uint64_t size = run->opts->sizes[0], t0, end;
 	struct cvram_migration m = { 0 };
 
-	if (p.t->mem_bytes && size > p.t->mem_bytes && (p.t->caps & CVRAM_CAP_MIGRATE)) {
-		cvram_err("--size %llu: larger than the device memory (%llu bytes)", (unsigned long long)size,
-			  (unsigned long long)p.t->mem_bytes);
+	if (cvram_check_fits(run, size))
 		return CVRAM_EXIT_USAGE;
-	}
 	p.npages = (size_t)(size / CVRAM_PAGE_SIZE);
 	p.rng = run->opts->seed | 1;
 	p.buf = cvram_map(size);

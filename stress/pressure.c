@@ -68,18 +68,6 @@ static int mover_main(struct cvram_target *parent, uint64_t bytes, uint64_t end_
 	return 0;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
 static long long read_key(const char *path, const char *key)
 {
 	char line[128];
@@ -126,7 +114,7 @@ static pid_t spawn_mover(struct cvram_run *run, uint64_t bytes, uint64_t end_ns,
 		char me[32];
 
 		snprintf(me, sizeof(me), "%d", (int)getpid());
-		if (cgroup && write_file(cgroup, me))
+		if (cgroup && cvram_write_file(cgroup, me))
 			_exit(CHILD_SETUP_EXIT);
 		_exit(mover_main(run->target, bytes, end_ns, 5));
 	}
@@ -145,7 +133,7 @@ static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out)
 
 	json_object_object_add(out, "cgroup", o);
 	snprintf(dir, sizeof(dir), CGROUP_ROOT "/cvram-%d", (int)getpid());
-	write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
+	cvram_write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		json_object_object_add(o, "not_applicable", json_object_new_string(strerror(errno)));
 		printf("  cgroup   not applicable: cannot create %s: %s\n", dir, strerror(errno));
@@ -153,7 +141,7 @@ static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out)
 	}
 	snprintf(path, sizeof(path), "%s/memory.max", dir);
 	snprintf(max, sizeof(max), "%llu", (unsigned long long)(bytes / 2));
-	if (write_file(path, max)) {
+	if (cvram_write_file(path, max)) {
 		json_object_object_add(o, "not_applicable", json_object_new_string("no memory controller"));
 		printf("  cgroup   not applicable: cannot set %s (memory controller missing?)\n", path);
 		rmdir(dir);
@@ -225,9 +213,7 @@ static int pressure_run(struct cvram_run *run)
 	printf("pressure: target %s %s (%s), working set %llu bytes, %.1f s\n", run->target->ops->name,
 	       run->target->device, cvram_kind_name(run->target->kind), (unsigned long long)bytes,
 	       (double)run->opts->duration_ms / 1000);
-	if (run->target->mem_bytes && bytes > run->target->mem_bytes) {
-		cvram_err("--size %llu: larger than the device memory (%llu bytes)", (unsigned long long)bytes,
-			  (unsigned long long)run->target->mem_bytes);
+	if (cvram_check_fits(run, bytes)) {
 		json_object_put(out);
 		return CVRAM_EXIT_USAGE;
 	}

@@ -72,6 +72,9 @@ void cvram_metric(struct cvram_run *run, const char *name, const char *unit,
 /* Declare kernel-log lines (extended regex) this workload provokes on
  * purpose: they are reported as expected instead of failing the run. */
 void cvram_expect_kernel_log(struct cvram_run *run, const char *regex);
+/* 0 when bytes fit in the target's device memory (or it has no fixed
+ * size); otherwise one line naming --size on stderr and -1. */
+int cvram_check_fits(const struct cvram_run *run, uint64_t bytes);
 /* Record a workload parameter. */
 void cvram_param(struct cvram_run *run, const char *name, json_object *value);
 /* One progress line on stderr, rewritten in place: only on a terminal,

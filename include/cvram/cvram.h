@@ -28,4 +28,7 @@ void cvram_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Returns 0, or -errno. */
 int cvram_read_line(const char *path, char *buf, size_t len);
 
+/* Write text to an existing file (sysfs, procfs, cgroupfs). 0 or -errno. */
+int cvram_write_file(const char *path, const char *text);
+
 #endif
