@@ -28,6 +28,7 @@
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_DEADLINE_MS (10ull * 60 * 1000)
 #define INTERRUPT_GRACE_MS 10000
+#define REAP_GRACE_NS (10ull * 1000000000ull)
 
 /* ------------------------------------------------------------ options --- */
 
@@ -134,6 +135,13 @@ static int set_noise_off(struct cvram_opts *o, const char *a, const char **why)
 	return 0;
 }
 
+static int set_no_disturb(struct cvram_opts *o, const char *a, const char **why)
+{
+	(void)a; (void)why;
+	o->no_disturb = true;
+	return 0;
+}
+
 static int set_json(struct cvram_opts *o, const char *a, const char **why)
 {
 	if (!*a) {
@@ -165,6 +173,7 @@ static const struct opt_def opt_table[] = {
 	{ "bind", "MODE", set_bind, "thread placement: compact, scatter or none (default compact)" },
 	{ "nt", NULL, set_nt, "streaming (non-temporal) stores in the touch kernels" },
 	{ "noise-off", NULL, set_noise_off, "turn NUMA balancing and THP off for the run, restore after" },
+	{ "no-disturb", NULL, set_no_disturb, "race: no other process closes/migrates the device under it" },
 	{ "json", "FILE", set_json, "write the results document to FILE (atomically)" },
 	{ "quiet", NULL, set_quiet, "no progress or informational messages" },
 	{ NULL, NULL, NULL, NULL },
@@ -591,6 +600,35 @@ static char *collect_output(int fd, uint64_t deadline_ns, int *timed_out)
 	return buf;
 }
 
+/* Reap the worker. One that survives SIGKILL is stuck in the kernel (a
+ * task in D state after an Oops, say): say where, leave it, and go on, so
+ * that the harness itself never hangs. Returns 1 if it was left behind. */
+static int reap_worker(pid_t pid, uint64_t deadline_ns, int *status, char *err, size_t len)
+{
+	uint64_t give_up = 0;
+	char path[64], wchan[64] = "";
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		uint64_t now = cvram_now_ns();
+
+		if (r == pid || (r < 0 && errno != EINTR))
+			return 0;
+		if (!give_up && (now > deadline_ns || parent_interrupted)) {
+			kill(pid, SIGKILL);
+			give_up = now + REAP_GRACE_NS;
+		}
+		if (give_up && now > give_up)
+			break;
+		poll(NULL, 0, 20);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+	cvram_read_line(path, wchan, sizeof(wchan));
+	snprintf(err, len, "worker %d survived SIGKILL: stuck in the kernel (wchan %s); left behind",
+		 (int)pid, wchan[0] ? wchan : "unknown");
+	return 1;
+}
+
 /* A document for a worker that produced none of its own. */
 static json_object *failure_document(int argc, char **argv, const char *error)
 {
@@ -671,7 +709,7 @@ static uint64_t deadline_ms(const struct cvram_opts *o)
 static int run_worker(const struct cvram_program *prog, const struct cvram_workload *wl,
 		      const struct cvram_opts *o, int argc, char **argv, struct cvram_settings *st)
 {
-	int pipefd[2], status = 0, timed_out;
+	int pipefd[2], status = 0, timed_out, stuck;
 	struct cvram_kmsg kmsg;
 	uint64_t deadline = cvram_now_ns() + deadline_ms(o) * 1000000ull;
 	char *text, err[160];
@@ -703,12 +741,13 @@ static int run_worker(const struct cvram_program *prog, const struct cvram_workl
 	close(pipefd[1]);
 	text = collect_output(pipefd[0], deadline, &timed_out);
 	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	stuck = reap_worker(pid, deadline, &status, err, sizeof(err));
 	worker_pid = 0;
 
 	doc = NULL;
-	if (timed_out) {
+	if (stuck) {
+		status = CVRAM_EXIT_ERROR;	/* err says where it is stuck */
+	} else if (timed_out) {
 		snprintf(err, sizeof(err), "worker passed its deadline of %llu ms and was killed",
 			 (unsigned long long)deadline_ms(o));
 		status = CVRAM_EXIT_ERROR;

@@ -318,7 +318,7 @@ static pid_t start_disturber(struct race *r)
 {
 	pid_t owner = getpid(), pid;
 
-	if (!r->t->ops->disturb)
+	if (!r->t->ops->disturb || r->run->opts->no_disturb)
 		return 0;
 	pid = fork();
 	if (pid != 0)
@@ -434,6 +434,7 @@ static int race_run(struct cvram_run *run)
 	cvram_param(run, "size_bytes", json_object_new_int64((int64_t)run->opts->sizes[0]));
 	cvram_param(run, "duration_ms", json_object_new_int64((int64_t)run->opts->duration_ms));
 	cvram_param(run, "seed", json_object_new_uint64(run->opts->seed));
+	cvram_param(run, "disturbing_process", json_object_new_boolean(r->t->ops->disturb && !run->opts->no_disturb));
 	printf("race: target %s %s (%s), %zu pages, %.1f s, seed %llu\n", r->t->ops->name, r->t->device,
 	       cvram_kind_name(r->t->kind), r->b.npages, (double)run->opts->duration_ms / 1000,
 	       (unsigned long long)r->seed);

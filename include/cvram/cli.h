@@ -30,6 +30,7 @@ struct cvram_opts {
 	enum cvram_bind bind;
 	bool nt_stores;		/* streaming stores in touch kernels */
 	bool noise_off;		/* NUMA balancing and THP off for the run */
+	bool no_disturb;	/* race: no other process disturbs the device */
 	bool size_given, reps_given, duration_given;
 };
 
