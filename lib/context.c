@@ -243,6 +243,7 @@ static json_object *target_json(const struct cvram_target *t)
 	json_object_object_add(o, "memory_source", string_or_null(t->mem_source));
 	json_object_object_add(o, "location_source", string_or_null(t->location_source));
 	json_object_object_add(o, "migrate_note", string_or_null(t->migrate_note));
+	json_object_object_add(o, "validation", string_or_null(t->ops->validation));
 	json_object_object_add(o, "capabilities", json_object_new_string(caps));
 	return o;
 }

@@ -9,11 +9,13 @@
 extern const struct cvram_target_ops cvram_target_host;
 extern const struct cvram_target_ops cvram_target_dmirror;
 extern const struct cvram_target_ops cvram_target_numa;
+extern const struct cvram_target_ops cvram_target_kfd;
 
 const struct cvram_target_ops *const cvram_targets[] = {
 	&cvram_target_host,
 	&cvram_target_dmirror,
 	&cvram_target_numa,
+	&cvram_target_kfd,
 	NULL,
 };
 

@@ -380,6 +380,7 @@ static enum cvram_open_status dmirror_open(struct cvram_target *t)
 const struct cvram_target_ops cvram_target_dmirror = {
 	.name = "dmirror",
 	.description = "test_hmm devices: private (CPU faults pages back) and coherent (CPU in place)",
+	.validation = "run in the VM on Linux 6.1 test_hmm (make check-vm)",
 	.open = dmirror_open,
 	.close = dmirror_close,
 	.migrate = dmirror_migrate,

@@ -55,6 +55,7 @@ static int host_locate(struct cvram_target *t, const void *addr, size_t npages, 
 const struct cvram_target_ops cvram_target_host = {
 	.name = "host",
 	.description = "plain system RAM; no migration (runs anywhere)",
+	.validation = "runs everywhere; in make check",
 	.open = host_open,
 	.migrate = host_migrate,
 	.locate = host_locate,

@@ -295,6 +295,7 @@ static enum cvram_open_status numa_open(struct cvram_target *t)
 const struct cvram_target_ops cvram_target_numa = {
 	.name = "numa",
 	.description = "CPU-less NUMA node (Grace Hopper NUMA mode, CXL, MI300A-style) via move_pages(2)",
+	.validation = "run in the VM on an emulated CPU-less node (make check-vm); not yet on GH200/CXL",
 	.open = numa_open,
 	.close = numa_close,
 	.migrate = numa_migrate,

@@ -1,0 +1,3 @@
+/* linux/kfd_ioctl.h includes <drm/drm.h>, which no Debian package installs
+ * at that path; libdrm-dev has it as <libdrm/drm.h>. */
+#include <libdrm/drm.h>
