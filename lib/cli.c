@@ -179,7 +179,7 @@ static const struct opt_def opt_table[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-enum { OPT_LIST = 1000, OPT_HELP, OPT_VERSION };
+enum { OPT_LIST = 1000, OPT_HELP, OPT_VERSION, OPT_PREFLIGHT };
 
 static void build_long_options(struct option *lo)
 {
@@ -192,6 +192,7 @@ static void build_long_options(struct option *lo)
 		lo[i].val = (int)i;
 	}
 	lo[i++] = (struct option){ "list", no_argument, NULL, OPT_LIST };
+	lo[i++] = (struct option){ "preflight", no_argument, NULL, OPT_PREFLIGHT };
 	lo[i++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	lo[i++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
 	lo[i] = (struct option){ NULL, 0, NULL, 0 };
@@ -211,6 +212,7 @@ static void print_help(const struct cvram_program *prog)
 			 opt_table[i].metavar ? " " : "", opt_table[i].metavar ? opt_table[i].metavar : "");
 		printf("  %-26s %s\n", left, opt_table[i].help);
 	}
+	printf("  %-26s %s\n", "--preflight", "checks of --target before a run (exit 0 all met, 1 some not, 77 absent)");
 	printf("  %-26s %s\n  %-26s %s\n  %-26s %s\n", "--list", "targets (with availability) and workloads",
 	       "--help", "this text", "--version", "version and exit");
 	printf("\nExit status: 0 pass, 1 failure found, 2 bad usage, 77 skipped (target\n"
@@ -274,12 +276,51 @@ static int check_json_path(const char *path)
 	return ok ? 0 : -1;
 }
 
+/* --preflight: the target's own checks, or whether it opens at all. */
+static int preflight(const struct cvram_opts *o, int argc, char **argv)
+{
+	const struct cvram_target_ops *ops = cvram_target_find(o->target);
+	struct cvram_target_config cfg = { o->device, o->node };
+	struct cvram_preflight pf = { json_object_new_array(), 0, 0, 0 };
+	json_object *doc;
+	int rc;
+
+	printf("preflight: target %s\n", ops->name);
+	if (ops->preflight) {
+		ops->preflight(&cfg, &pf);
+	} else {
+		struct cvram_target t;
+		enum cvram_open_status st = cvram_target_open(&t, ops, &cfg);
+		char caps[160] = "";
+
+		if (st == CVRAM_OPEN_OK)
+			cvram_caps_format(t.caps, caps, sizeof(caps));
+		cvram_preflight_add(&pf, "open", st == CVRAM_OPEN_OK ? "pass" : "fail", "%s",
+				    st == CVRAM_OPEN_OK ? t.device : t.reason);
+		if (st == CVRAM_OPEN_OK)
+			cvram_preflight_add(&pf, "capabilities", "info", "%s (%s)", caps, cvram_kind_name(t.kind));
+		pf.absent = st == CVRAM_OPEN_UNAVAILABLE;
+		cvram_target_close(&t);
+	}
+	rc = pf.failed == 0 ? CVRAM_EXIT_OK : pf.absent ? CVRAM_EXIT_SKIP : CVRAM_EXIT_FAIL;
+	printf("preflight: %u passed, %u failed%s\n", pf.passed, pf.failed, pf.absent ? " (device absent)" : "");
+	doc = cvram_document_new(cvram_context_new(argc, argv, NULL), NULL);
+	json_object_object_add(doc, "preflight", pf.checks);
+	json_object_object_add(doc, "exit_status", json_object_new_int(rc));
+	if (o->json && cvram_write_json_atomic(o->json, doc)) {
+		cvram_err("--json '%s': cannot write", o->json);
+		rc = CVRAM_EXIT_ERROR;
+	}
+	json_object_put(doc);
+	return rc;
+}
+
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(const struct cvram_program *prog, int argc, char **argv,
 		      struct cvram_opts *o, const struct cvram_workload **wl)
 {
 	struct option lo[sizeof(opt_table) / sizeof(opt_table[0]) + 4];
-	int c, list = 0;
+	int c, list = 0, pre = 0;
 
 	build_long_options(lo);
 	opterr = 0;
@@ -303,8 +344,9 @@ static int parse_args(const struct cvram_program *prog, int argc, char **argv,
 			printf("%s (cvram) %s\n", prog->name, PACKAGE_VERSION);
 			return CVRAM_EXIT_OK;
 		}
-		if (c == OPT_LIST) {
-			list = 1;
+		if (c == OPT_LIST || c == OPT_PREFLIGHT) {
+			list |= c == OPT_LIST;
+			pre |= c == OPT_PREFLIGHT;
 			continue;
 		}
 		if (opt_table[c].set(o, optarg, &why)) {
@@ -315,6 +357,15 @@ static int parse_args(const struct cvram_program *prog, int argc, char **argv,
 	if (list) {
 		print_list(prog);
 		return CVRAM_EXIT_OK;
+	}
+	if (pre) {
+		if (!cvram_target_find(o->target)) {
+			cvram_err("--target '%s': unknown target (see --list)", o->target);
+			return CVRAM_EXIT_USAGE;
+		}
+		if (o->json && check_json_path(o->json))
+			return CVRAM_EXIT_USAGE;
+		return preflight(o, argc, argv);
 	}
 	if (optind >= argc) {
 		cvram_err("no workload given (see --list)");

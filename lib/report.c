@@ -1,5 +1,7 @@
 /* Metrics and parameters of a workload: into its JSON result and a table. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cvram/cli.h"
 #include "cvram/cvram.h"
@@ -57,4 +59,23 @@ int cvram_check_fits(const struct cvram_run *run, uint64_t bytes)
 	cvram_err("--size %llu: larger than the device memory (%llu bytes, %s)", (unsigned long long)bytes,
 		  (unsigned long long)t->mem_bytes, t->mem_source);
 	return -1;
+}
+
+void cvram_preflight_add(struct cvram_preflight *pf, const char *check, const char *status, const char *fmt, ...)
+{
+	json_object *c = json_object_new_object();
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	json_object_object_add(c, "check", json_object_new_string(check));
+	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_object_add(c, "detail", json_object_new_string(detail));
+	json_object_array_add(pf->checks, c);
+	pf->failed += strcmp(status, "fail") == 0;
+	pf->passed += strcmp(status, "pass") == 0;
+	printf("  %-5s %-22s %s\n", strcmp(status, "pass") == 0 ? "PASS" : strcmp(status, "fail") == 0 ? "FAIL" : "info",
+	       check, detail);
 }

@@ -62,6 +62,16 @@ struct cvram_target_config {
 
 struct cvram_target;
 
+/* Preflight results: an array of checks and the number that failed. */
+struct cvram_preflight {
+	void *checks;		/* json_object array */
+	unsigned failed, passed;
+	int absent;		/* the device is not on this machine at all */
+};
+
+void cvram_preflight_add(struct cvram_preflight *pf, const char *check, const char *status,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 struct cvram_target_ops {
 	const char *name;
 	const char *description;
@@ -84,6 +94,10 @@ struct cvram_target_ops {
 	 * which evicts every page of it; numa: migrate_pages(2) of the owner
 	 * off the node). Called in a child process. Returns 0 or -errno. */
 	int (*disturb)(struct cvram_target *t, int owner_pid);
+	/* Optional: checks before a run on delivered hardware, appended to
+	 * checks as {check, status: pass|fail|info, detail}. Never fails hard:
+	 * each unmet condition is a "fail" entry with its reason. */
+	void (*preflight)(const struct cvram_target_config *cfg, struct cvram_preflight *pf);
 	/* Fill loc[npages] with enum cvram_loc values. Returns 0 or -errno. */
 	int (*locate)(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);
 };

@@ -236,10 +236,101 @@ static enum cvram_open_status kfd_open(struct cvram_target *t)
 	return CVRAM_OPEN_OK;
 }
 
+static void preflight_kernel(struct cvram_preflight *pf)
+{
+	static const char *const options[] = { "CONFIG_ZONE_DEVICE", "CONFIG_DEVICE_PRIVATE", "CONFIG_HSA_AMD_SVM" };
+
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		const char *src, *v = cvram_kernel_config(options[i], &src);
+
+		cvram_preflight_add(pf, options[i] + 7, !strcmp(v, "y") ? "pass" : !strcmp(v, "unknown") ? "info" : "fail",
+				    "%s=%s (%s)%s", options[i], v, src,
+				    !strcmp(v, "n") ? ": SVM is off, no VRAM is device memory (stock Debian kernels)" : "");
+	}
+}
+
+/* IOMMU groups and their translation types, and the kernel parameters. */
+static void preflight_iommu(struct cvram_preflight *pf)
+{
+	char cmdline[1024] = "", type[32];
+	unsigned groups = 0, identity = 0;
+	const char *param;
+
+	for (unsigned g = 0; g < 4096; g++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%u/type", g);
+		if (cvram_read_line(path, type, sizeof(type)))
+			continue;
+		groups++;
+		identity += strcmp(type, "identity") == 0;
+	}
+	cvram_read_line("/proc/cmdline", cmdline, sizeof(cmdline));
+	param = strstr(cmdline, "iommu=");
+	cvram_preflight_add(pf, "iommu", "info", "%u IOMMU groups, %u identity (passthrough); cmdline %.40s",
+			    groups, identity, param ? param : "has no iommu= parameter");
+	if (cvram_read_line("/sys/module/amdgpu/parameters/noretry", type, sizeof(type)) == 0)
+		cvram_preflight_add(pf, "amdgpu.noretry", "info", "%s (-1 auto; 0 lets GFX9 before MI200 use XNACK)", type);
+}
+
+static void preflight_gpu(struct cvram_preflight *pf, struct cvram_target *t, struct kfd_priv *p)
+{
+	const struct cvram_kfd_gpu *g = &p->gpu;
+	bool coherent = cvram_kfd_gpu_coherent(g);
+
+	cvram_preflight_add(pf, "gpu", "info", "gpu_id %u, %s, gfx_target_version %u, render node %u", g->gpu_id,
+			    g->name, g->gfx_target_version, g->drm_render_minor);
+	cvram_preflight_add(pf, "vram", g->vram_bytes ? "pass" : "fail", "%llu MiB %s",
+			    (unsigned long long)(g->vram_bytes >> 20),
+			    g->vram_heap == CVRAM_KFD_HEAP_FB_PUBLIC ? "FB_PUBLIC (all CPU-visible)" : "FB_PRIVATE");
+	cvram_preflight_add(pf, "coherent-with-cpu", "info", "%s", coherent ?
+			    "yes: VRAM is device-coherent; touch-bw/touch-lat measure the CPU on VRAM in place" :
+			    "no: VRAM is device-private (PCIe); a CPU touch migrates back: fault runs, touch-bw device side does not");
+	cvram_preflight_add(pf, "xgmi-to-cpu", "info", "%s, CPU in the GPU's hive: %s", g->xgmi_to_cpu ? "yes" : "no",
+			    g->cpu_in_hive ? "yes" : "no");
+	if (acquire_vm(t, p) == CVRAM_OPEN_OK) {
+		cvram_preflight_add(pf, "acquire-vm", "pass", "render node opened, VM acquired");
+		cvram_preflight_add(pf, "xnack", "info", "%s%s", p->xnack < 0 ? "unknown" : p->xnack ? "on" : "off",
+				    g->xnack_possible ? "" : " (impossible on GC 10.1.1 and later)");
+	} else {
+		cvram_preflight_add(pf, "acquire-vm", "fail", "%s", t->reason);
+	}
+}
+
+static void kfd_preflight(const struct cvram_target_config *cfg, struct cvram_preflight *pf)
+{
+	struct cvram_kfd_topology *topo = calloc(1, sizeof(*topo));
+	struct kfd_priv p = { -1, -1, { 0 }, -1, 0 };
+	struct cvram_target t = { .cfg = *cfg };
+	enum cvram_open_status st;
+
+	preflight_kernel(pf);
+	preflight_iommu(pf);
+	st = topo ? open_kfd(&t, &p, topo) : CVRAM_OPEN_ERROR;
+	pf->absent = p.kfd < 0;
+	if (p.kfd < 0) {
+		cvram_preflight_add(pf, "kfd", "fail", "%s", t.reason);
+	} else {
+		cvram_preflight_add(pf, "kfd", "pass", "/dev/kfd opened");
+		cvram_preflight_add(pf, "kfd-version", p.minor >= KFD_MIN_MINOR ? "pass" : "fail", "ioctl 1.%u (SVM needs 1.%d)",
+				    p.minor, KFD_MIN_MINOR);
+		cvram_preflight_add(pf, "svm", st == CVRAM_OPEN_OK ? "pass" : "fail", "%s",
+				    st == CVRAM_OPEN_OK ? "GPU reports SVM support" : t.reason);
+		if (st == CVRAM_OPEN_OK)
+			preflight_gpu(pf, &t, &p);
+	}
+	if (p.render >= 0)
+		close(p.render);
+	if (p.kfd >= 0)
+		close(p.kfd);
+	free(topo);
+}
+
 const struct cvram_target_ops cvram_target_kfd = {
 	.name = "kfd",
 	.description = "AMD GPU VRAM through amdkfd SVM (coherent on MI200 with xGMI to the CPU)",
 	.validation = "not yet run on real hardware: parser and ioctl layouts tested against fixtures and the header",
+	.preflight = kfd_preflight,
 	.open = kfd_open,
 	.close = kfd_close,
 	.migrate = kfd_migrate,
