@@ -456,9 +456,8 @@ void cvram_progress(const struct cvram_run *run, const char *fmt, ...)
 }
 
 /* Clear the progress line so that what follows starts on a clean line. */
-static void progress_end(const struct cvram_run *run)
+static void progress_end(void)
 {
-	(void)run;
 	if (progress_shown)
 		fprintf(stderr, "\r\033[K");
 	progress_shown = false;
@@ -495,15 +494,13 @@ static void send_document(int fd, json_object *doc)
 int cvram_workload_supported(const struct cvram_workload *wl, const struct cvram_target *t,
 			     char *why, size_t len)
 {
-	char have[160], need[160];
+	char need[160];
 
 	if ((t->caps & wl->needs) == wl->needs)
 		return 0;
-	cvram_caps_format(t->caps, have, sizeof(have));
 	cvram_caps_format(wl->needs & ~t->caps, need, sizeof(need));
 	snprintf(why, len, "workload %s needs [%s], which %s %s (%s) does not have", wl->name, need,
 		 t->ops->name, t->device, cvram_kind_name(t->kind));
-	(void)have;
 	return -1;
 }
 
@@ -520,7 +517,7 @@ static json_object *run_one(const struct cvram_workload *wl, struct cvram_opts o
 	json_object_object_add(run.result, "workload", json_object_new_string(wl->name));
 	progress_start = cvram_now_ns();
 	*rc = wl->run(&run);
-	progress_end(&run);
+	progress_end();
 	json_object_object_add(run.result, "exit_status", json_object_new_int(*rc));
 	return run.result;
 }
