@@ -739,7 +739,13 @@ static int finish(const struct cvram_opts *o, json_object *doc, int rc, struct c
 	json_object_object_add(doc, "complete", json_object_new_boolean(rc == CVRAM_EXIT_OK || rc == CVRAM_EXIT_FAIL));
 	if (o->json) {
 		int w = cvram_write_json_atomic(o->json, doc);
+		char dat[4096];
 
+		/* r.json -> r.dat beside it, for gnuplot. */
+		snprintf(dat, sizeof(dat), "%.*s.dat", (int)(strlen(o->json) -
+			 (strlen(o->json) > 5 && !strcmp(o->json + strlen(o->json) - 5, ".json") ? 5 : 0)), o->json);
+		if (!w)
+			w = cvram_write_dat(dat, doc);
 		if (w) {
 			cvram_err("--json '%s': cannot write: %s", o->json, strerror(-w));
 			rc = CVRAM_EXIT_ERROR;

@@ -137,3 +137,74 @@ int cvram_write_json_atomic(const char *path, json_object *doc)
 	free(withnl);
 	return rc;
 }
+
+struct dat_buf {
+	char *text;
+	size_t len, cap;
+};
+
+static void dat_append(struct dat_buf *b, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->cap + n + 1) * 2;
+		char *t = realloc(b->text, cap);
+
+		if (!t)
+			return;
+		b->text = t;
+		b->cap = cap;
+	}
+	memcpy(b->text + b->len, line, n + 1);
+	b->len += n;
+}
+
+static double num(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
+}
+
+/* Depth-first: a metric is an object with "unit" and "summary". */
+static void dat_walk(json_object *o, const char *path, struct dat_buf *b)
+{
+	json_object *unit, *s;
+	char line[640], sub[256];
+
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			snprintf(sub, sizeof(sub), "%s%s%zu", path, *path ? "." : "", i);
+			dat_walk(json_object_array_get_idx(o, i), sub, b);
+		}
+		return;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	if (json_object_object_get_ex(o, "unit", &unit) && json_object_object_get_ex(o, "summary", &s)) {
+		snprintf(line, sizeof(line), "%s %s %.0f %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", path,
+			 json_object_get_string(unit), num(s, "n"), num(s, "min"), num(s, "median"), num(s, "mean"),
+			 num(s, "max"), num(s, "ci95_lo"), num(s, "ci95_hi"), num(s, "p99"));
+		dat_append(b, line);
+		return;
+	}
+	json_object_object_foreach(o, key, val) {
+		if (!strcmp(key, "context") || !strcmp(key, "kernel_log"))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
+		dat_walk(val, sub, b);
+	}
+}
+
+int cvram_write_dat(const char *path, json_object *doc)
+{
+	struct dat_buf b = { NULL, 0, 0 };
+	int rc;
+
+	dat_append(&b, "# cvram metrics: path unit n min median mean max ci95_lo ci95_hi p99\n");
+	dat_walk(doc, "", &b);
+	rc = b.text ? cvram_write_text_atomic(path, b.text, b.len) : -ENOMEM;
+	free(b.text);
+	return rc;
+}

@@ -43,4 +43,9 @@ int cvram_write_json_atomic(const char *path, json_object *doc);
 /* Same for plain text (gnuplot .dat files). */
 int cvram_write_text_atomic(const char *path, const char *text, size_t len);
 
+/* Every metric of a document (any object with "unit" and "summary") as one
+ * whitespace-separated row for gnuplot: path unit n min median mean max
+ * ci95_lo ci95_hi p99. Written atomically to path. 0 or -errno. */
+int cvram_write_dat(const char *path, json_object *doc);
+
 #endif
