@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +38,12 @@ typedef int (*opt_setter)(struct cvram_opts *o, const char *arg, const char **wh
 struct opt_def {
 	const char *name;
 	const char *metavar;	/* NULL: no argument */
-	opt_setter set;
+	opt_setter set;		/* NULL for a flag: sets the bool at flag */
+	size_t flag;		/* offsetof(struct cvram_opts, ...) of a flag */
 	const char *help;
 };
+
+#define FLAG(field) NULL, offsetof(struct cvram_opts, field)
 
 static int set_target(struct cvram_opts *o, const char *a, const char **why)
 {
@@ -121,27 +125,6 @@ static int set_bind(struct cvram_opts *o, const char *a, const char **why)
 	return -1;
 }
 
-static int set_nt(struct cvram_opts *o, const char *a, const char **why)
-{
-	(void)a; (void)why;
-	o->nt_stores = true;
-	return 0;
-}
-
-static int set_noise_off(struct cvram_opts *o, const char *a, const char **why)
-{
-	(void)a; (void)why;
-	o->noise_off = true;
-	return 0;
-}
-
-static int set_no_disturb(struct cvram_opts *o, const char *a, const char **why)
-{
-	(void)a; (void)why;
-	o->no_disturb = true;
-	return 0;
-}
-
 static int set_json(struct cvram_opts *o, const char *a, const char **why)
 {
 	if (!*a) {
@@ -152,31 +135,24 @@ static int set_json(struct cvram_opts *o, const char *a, const char **why)
 	return 0;
 }
 
-static int set_quiet(struct cvram_opts *o, const char *a, const char **why)
-{
-	(void)a; (void)why;
-	o->quiet = true;
-	return 0;
-}
-
 /* Options shared by every program and workload: a table, not code. */
 static const struct opt_def opt_table[] = {
-	{ "target", "NAME", set_target, "where device memory comes from (see --list); default host" },
-	{ "device", "DEV", set_device, "device of the target, e.g. /dev/hmm_dmirror2 or 2" },
-	{ "node", "N", set_node, "NUMA node for the numa target (default: first CPU-less node)" },
-	{ "threads", "N[,N...]", set_threads, "worker threads, or a list to sweep" },
-	{ "size", "SIZE[,SIZE...]", set_size, "working-set size with K/M/G suffix, or a list" },
-	{ "reps", "N", set_reps, "measured repetitions" },
-	{ "duration", "TIME", set_duration, "how long time-based workloads run (30s, 2m)" },
-	{ "timeout", "TIME", set_timeout, "deadline for the worker (default 10m + 2 x duration)" },
-	{ "seed", "N", set_seed, "random seed (recorded in the results)" },
-	{ "bind", "MODE", set_bind, "thread placement: compact, scatter or none (default compact)" },
-	{ "nt", NULL, set_nt, "streaming (non-temporal) stores in the touch kernels" },
-	{ "noise-off", NULL, set_noise_off, "turn NUMA balancing and THP off for the run, restore after" },
-	{ "no-disturb", NULL, set_no_disturb, "race: no other process closes/migrates the device under it" },
-	{ "json", "FILE", set_json, "write the results document to FILE (atomically)" },
-	{ "quiet", NULL, set_quiet, "no progress or informational messages" },
-	{ NULL, NULL, NULL, NULL },
+	{ "target", "NAME", set_target, 0, "where device memory comes from (see --list); default host" },
+	{ "device", "DEV", set_device, 0, "device of the target, e.g. /dev/hmm_dmirror2 or 2" },
+	{ "node", "N", set_node, 0, "NUMA node for the numa target (default: first CPU-less node)" },
+	{ "threads", "N[,N...]", set_threads, 0, "worker threads, or a list to sweep" },
+	{ "size", "SIZE[,SIZE...]", set_size, 0, "working-set size with K/M/G suffix, or a list" },
+	{ "reps", "N", set_reps, 0, "measured repetitions" },
+	{ "duration", "TIME", set_duration, 0, "how long time-based workloads run (30s, 2m)" },
+	{ "timeout", "TIME", set_timeout, 0, "deadline for the worker (default 10m + 2 x duration)" },
+	{ "seed", "N", set_seed, 0, "random seed (recorded in the results)" },
+	{ "bind", "MODE", set_bind, 0, "thread placement: compact, scatter or none (default compact)" },
+	{ "nt", NULL, FLAG(nt_stores), "streaming (non-temporal) stores in the touch kernels" },
+	{ "noise-off", NULL, FLAG(noise_off), "turn NUMA balancing and THP off for the run, restore after" },
+	{ "no-disturb", NULL, FLAG(no_disturb), "race: no other process closes/migrates the device under it" },
+	{ "json", "FILE", set_json, 0, "write the results document to FILE (atomically)" },
+	{ "quiet", NULL, FLAG(quiet), "no progress or informational messages" },
+	{ NULL, NULL, NULL, 0, NULL },
 };
 
 enum { OPT_LIST = 1000, OPT_HELP, OPT_VERSION, OPT_PREFLIGHT };
@@ -347,6 +323,10 @@ static int parse_args(const struct cvram_program *prog, int argc, char **argv,
 		if (c == OPT_LIST || c == OPT_PREFLIGHT) {
 			list |= c == OPT_LIST;
 			pre |= c == OPT_PREFLIGHT;
+			continue;
+		}
+		if (!opt_table[c].set) {
+			*(bool *)((char *)o + opt_table[c].flag) = true;
 			continue;
 		}
 		if (opt_table[c].set(o, optarg, &why)) {
