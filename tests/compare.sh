@@ -1,0 +1,65 @@
+#!/bin/sh
+# cvram-compare on synthetic runs: a 10% regression with low noise is
+# flagged (in the metric's direction), two samples of one distribution are
+# not, and every bad input is one line with exit 2.
+. "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+compare=$CVRAM_BUILDDIR/cvram-compare
+
+# doc FILE TARGET UNIT MEAN SPREAD SEED [SCHEMA_VERSION]: 12 samples,
+# uniform in MEAN +- SPREAD from a fixed LCG, as a results document.
+doc() {
+	samples=$(awk -v m="$4" -v s="$5" -v seed="$6" 'BEGIN {
+		x = seed; out = "";
+		for (i = 0; i < 12; i++) { x = (x * 1103515245 + 12345) % 2147483648;
+			out = out (i ? "," : "") sprintf("%.6f", m + s * (2 * x / 2147483648 - 1)) }
+		print out }')
+	printf '{"schema":"cvram-results","schema_version":%s,"context":{"target":{"name":"%s","kind":"system"}},' \
+		"${7:-1}" "$2" >"$1"
+	printf '"results":[{"workload":"w","metrics":{"m":{"unit":"%s","samples":[%s]}}}]}\n' "$3" "$samples" >>"$1"
+}
+
+plan 14
+doc "$tmp/b1.json" host GB/s 100 0.5 1
+doc "$tmp/b2.json" host GB/s 100 0.5 2
+doc "$tmp/n1.json" host GB/s 90 0.5 3
+doc "$tmp/n2.json" host GB/s 90 0.5 4
+doc "$tmp/same.json" host GB/s 100 0.5 5
+"$compare" "$tmp/b1.json" "$tmp/b2.json" -- "$tmp/n1.json" "$tmp/n2.json" >"$tmp/out" 2>&1
+check "a 10% bandwidth drop is a regression (exit $?)" test $? -eq 1
+check "the row says regressed, about -10%" grep -qE 'results\.w\.metrics\.m .*-(9|10)\.[0-9]+%.*regressed' "$tmp/out"
+check "the test used is stated" grep -q "Welch's t-test" "$tmp/out"
+"$compare" "$tmp/b1.json" "$tmp/b2.json" -- "$tmp/same.json" >"$tmp/out" 2>&1
+check "two samples of one distribution: unchanged (exit $?)" test $? -eq 0
+check "the row says unchanged" grep -q 'unchanged' "$tmp/out"
+doc "$tmp/t1.json" host s 1.0 0.005 6
+doc "$tmp/t2.json" host s 0.9 0.005 7
+"$compare" "$tmp/t1.json" -- "$tmp/t2.json" >"$tmp/out" 2>&1
+check "10% less time is an improvement, not a regression (exit $?)" test $? -eq 0
+check "the row says improved" grep -q 'improved' "$tmp/out"
+"$compare" --format json "$tmp/b1.json" -- "$tmp/n1.json" >"$tmp/c.json" 2>/dev/null
+check "JSON output parses and carries the verdict" test "$("$json_get" "$tmp/c.json" metrics.0.verdict)" = regressed
+"$compare" --format markdown "$tmp/b1.json" -- "$tmp/n1.json" 2>/dev/null | grep -q '^| metric |'
+check "Markdown output has a table header" test $? -eq 0
+
+# expect_bad DESCRIPTION TEXT ARGS...: exit 2, one line naming TEXT.
+expect_bad() {
+	desc=$1 want=$2
+	shift 2
+	"$compare" "$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -qF -- "$want" "$tmp/err"; then
+		ok 0 "$desc: exit 2, one line"
+	else
+		ok 1 "$desc (exit $rc)"
+		diag "$tmp/err"
+	fi
+}
+printf '{"schema": "cvram-results", ' >"$tmp/broken.json"
+doc "$tmp/v2.json" host GB/s 100 0.5 8 2
+doc "$tmp/numa.json" numa GB/s 100 0.5 9
+expect_bad "missing file" "$tmp/none.json" "$tmp/none.json" -- "$tmp/n1.json"
+expect_bad "malformed JSON" "$tmp/broken.json" "$tmp/broken.json" -- "$tmp/n1.json"
+expect_bad "another schema version" "schema version 2" "$tmp/b1.json" -- "$tmp/v2.json"
+expect_bad "an empty set" "the new set is empty" "$tmp/b1.json" --
+expect_bad "runs of different targets" "not comparable" "$tmp/b1.json" -- "$tmp/numa.json"
+finish
