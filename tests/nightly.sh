@@ -1,0 +1,39 @@
+#!/bin/sh
+# cvram-nightly over fake days (results imported, not run): history kept per
+# day, the baseline compared, trends drawn, an HTML index written; a
+# regression fails the night; overlapping runs and a bad config are refused.
+. "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+. "$CVRAM_SRCDIR/tests/results-lib.sh"
+
+command -v gnuplot >/dev/null 2>&1 || skip_all "gnuplot not installed (scripts/install-deps; not in the VM)"
+command -v jq >/dev/null 2>&1 || skip_all "jq not installed (scripts/install-deps; not in the VM)"
+command -v flock >/dev/null 2>&1 || skip_all "flock not installed (util-linux)"
+nightly=$CVRAM_SRCDIR/scripts/cvram-nightly
+export CVRAM_COMPARE="$CVRAM_BUILDDIR/cvram-compare"
+h=$tmp/history
+printf 'history = %s\nwhere = host\nthreshold = 5\ntrend = metrics\n' "$h" >"$tmp/conf"
+mkdir -p "$tmp/d1" "$tmp/d2" "$tmp/d3"
+doc "$tmp/d1/bench.json" host GB/s 100 0.5 1
+doc "$tmp/d2/bench.json" host GB/s 100 0.5 2
+doc "$tmp/d3/bench.json" host GB/s 88 0.5 3
+
+plan 11
+"$nightly" --config "$tmp/conf" --import "$tmp/d1" --date 20261120
+check "night 1 passes (exit $?)" test $? -eq 0
+"$nightly" --config "$tmp/conf" --import "$tmp/d2" --date 20261121
+check "night 2, same performance, passes (exit $?)" test $? -eq 0
+n=$(ls -d "$h"/2026112*-* | wc -l)
+check "history has one directory per night ($n)" test "$n" -eq 2
+check "night 2 was compared with night 1" grep -q 'unchanged' "$h"/20261121-*/comparison.md
+check "a trend plot over the history" test -s "$h/trends/bench.png"
+check "an HTML index lists the runs" grep -q '20261121-' "$h/index.html"
+check "the run's own plots are kept" test -d "$h"/20261121-*/plots
+"$nightly" --config "$tmp/conf" --import "$tmp/d3" --date 20261122
+check "night 3, 12% slower, fails (exit $?)" test $? -eq 1
+check "and is marked bad" test "$(cat "$h"/20261122-*/status)" = bad
+(flock 9; "$nightly" --config "$tmp/conf" --import "$tmp/d1" --date 20261123 2>"$tmp/err"; echo $? >"$tmp/rc") 9>"$h/.lock"
+check "a second run while one holds the lock: exit 75" test "$(cat "$tmp/rc")" -eq 75
+printf 'history = %s\nthreshold = lots\n' "$h" >"$tmp/bad.conf"
+"$nightly" --config "$tmp/bad.conf" 2>"$tmp/err"
+check "a config line that does not parse: exit 2, file and line" grep -q 'bad.conf:2:' "$tmp/err"
+finish
