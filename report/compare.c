@@ -358,17 +358,21 @@ static int parse_options(struct compare *c, int argc, char **argv)
 	return -1;
 }
 
-int main(int argc, char **argv)
+static void compare_free(struct compare *c)
 {
-	struct compare *c = calloc(1, sizeof(*c));
-	int sep = -1, rc, set = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->m[i].path);
+		free(c->m[i].set[0].x);
+		free(c->m[i].set[1].x);
+	}
+	free(c);
+}
 
-	cvram_set_progname("cvram-compare");
-	if (!c)
-		return CVRAM_EXIT_ERROR;
-	c->threshold = 5;
-	c->alpha = 0.05;
-	rc = parse_options(c, argc, argv);
+/* Everything after the options: the two sets, then the report. */
+static int run(struct compare *c, int argc, char **argv)
+{
+	int sep = -1, set = 0, rc = parse_options(c, argc, argv);
+
 	if (rc >= 0)
 		return rc;
 	for (int i = optind; i < argc; i++)
@@ -394,4 +398,19 @@ int main(int argc, char **argv)
 		return CVRAM_EXIT_USAGE;
 	}
 	return report(c);
+}
+
+int main(int argc, char **argv)
+{
+	struct compare *c = calloc(1, sizeof(*c));
+	int rc;
+
+	cvram_set_progname("cvram-compare");
+	if (!c)
+		return CVRAM_EXIT_ERROR;
+	c->threshold = 5;
+	c->alpha = 0.05;
+	rc = run(c, argc, argv);
+	compare_free(c);
+	return rc;
 }
