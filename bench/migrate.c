@@ -80,20 +80,6 @@ static json_object *direction_json(const struct direction_stats *d)
 	return o;
 }
 
-static double median_of(const double *x, size_t n)
-{
-	struct cvram_summary s;
-
-	return cvram_summarize(x, n, &s) == 0 ? s.median : 0;
-}
-
-static double p99_of(const double *x, size_t n)
-{
-	struct cvram_summary s;
-
-	return cvram_summarize(x, n, &s) == 0 ? s.p99 : 0;
-}
-
 /* Sizes to sweep: the --size list as given, or powers of 4 pages from one
  * page up to --size. */
 static size_t sweep_sizes(const struct cvram_opts *o, uint64_t *out)
@@ -147,8 +133,9 @@ static int measure_size(struct mig *m, uint64_t bytes, json_object *arr)
 	json_object_object_add(o, "to_system", direction_json(&to_sys));
 	json_object_array_add(arr, o);
 	printf("  %10llu %6zu %10.3f %12.1f %10.3f %12.1f %7zu\n", (unsigned long long)bytes, to_dev.n,
-	       median_of(to_dev.gbps, to_dev.n), p99_of(to_dev.secs, to_dev.n) * 1e6, median_of(to_sys.gbps, to_sys.n),
-	       p99_of(to_sys.secs, to_sys.n) * 1e6, to_dev.partial + to_sys.partial);
+	       cvram_percentile(to_dev.gbps, to_dev.n, 50), cvram_percentile(to_dev.secs, to_dev.n, 99) * 1e6,
+	       cvram_percentile(to_sys.gbps, to_sys.n, 50), cvram_percentile(to_sys.secs, to_sys.n, 99) * 1e6,
+	       to_dev.partial + to_sys.partial);
 	stats_free(&to_dev);
 	stats_free(&to_sys);
 	cvram_unmap(buf, bytes);
@@ -202,7 +189,7 @@ static int measure_threads(struct mig *m, uint64_t bytes, int nthreads, json_obj
 	json_object_object_add(o, "to_system", cvram_metric_new("GB/s", sys, done));
 	json_object_array_add(arr, o);
 	printf("  %4d threads x %zu pages: to device %.3f GB/s, to system %.3f GB/s (medians of %zu reps)\n", nthreads,
-	       slice, median_of(dev, done), median_of(sys, done), done);
+	       slice, cvram_percentile(dev, done, 50), cvram_percentile(sys, done, 50), done);
 	free(dev);
 	free(sys);
 	cvram_unmap(buf, bytes);

@@ -32,13 +32,6 @@ static void reference_triad(double *a, const double *b, const double *c, size_t 
 		a[i] = b[i] + s * c[i];
 }
 
-static double median_of(const double *x, size_t n)
-{
-	struct cvram_summary s;
-
-	return cvram_summarize(x, n, &s) == 0 ? s.median : 0;
-}
-
 static size_t self_reps(const struct cvram_opts *o)
 {
 	return o->reps < SELF_MIN_REPS ? SELF_MIN_REPS : (size_t)o->reps;
@@ -77,7 +70,7 @@ static int compare_triad(struct cvram_run *run, json_object *out)
 			}
 		}
 	}
-	ratio = median_of(ours, reps) / median_of(ref, reps);
+	ratio = cvram_percentile(ours, reps, 50) / cvram_percentile(ref, reps, 50);
 	o = json_object_new_object();
 	json_object_object_add(o, "cvram", cvram_metric_new("GB/s", ours, reps));
 	json_object_object_add(o, "reference", cvram_metric_new("GB/s", ref, reps));
@@ -85,7 +78,7 @@ static int compare_triad(struct cvram_run *run, json_object *out)
 	json_object_object_add(o, "aim", json_object_new_string(">= 1.0"));
 	json_object_object_add(out, "triad", o);
 	printf("  triad, %zu bytes, %d threads: cvram %.3f GB/s, reference %.3f GB/s, ratio %.3f (aim >= 1.0)\n",
-	       bytes, threads, median_of(ours, reps), median_of(ref, reps), ratio);
+	       bytes, threads, cvram_percentile(ours, reps, 50), cvram_percentile(ref, reps, 50), ratio);
 	cvram_unmap(buf, bytes);
 	free(ours);
 	free(ref);
@@ -131,7 +124,7 @@ static int compare_migration(struct cvram_run *run, json_object *out)
 		cvram_err("self: migration calls failed");
 		goto out;
 	}
-	overhead = median_of(ours, reps) / median_of(bare, reps) - 1;
+	overhead = cvram_percentile(ours, reps, 50) / cvram_percentile(bare, reps, 50) - 1;
 	o = json_object_new_object();
 	json_object_object_add(o, "cvram", cvram_metric_new("s", ours, reps));
 	json_object_object_add(o, "bare", cvram_metric_new("s", bare, reps));
@@ -140,7 +133,7 @@ static int compare_migration(struct cvram_run *run, json_object *out)
 	json_object_object_add(o, "round_trip", json_object_new_string("to device and back, one call each way"));
 	json_object_object_add(out, "migration", o);
 	printf("  migration round trip, %zu pages: cvram %.6f s, bare calls %.6f s, overhead %+.2f%% (aim <= 3%%)\n",
-	       npages, median_of(ours, reps), median_of(bare, reps), 100 * overhead);
+	       npages, cvram_percentile(ours, reps, 50), cvram_percentile(bare, reps, 50), 100 * overhead);
 out:
 	cvram_unmap(buf, bytes);
 	free(ours);

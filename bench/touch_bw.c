@@ -43,13 +43,6 @@ static void init_doubles(void *buf, size_t bytes, void *arg)
 	cvram_touch_init(buf, bytes, *(int *)arg);
 }
 
-static double median_of(const double *x, size_t n)
-{
-	struct cvram_summary s;
-
-	return cvram_summarize(x, n, &s) == 0 ? s.median : 0;
-}
-
 /* Every rep of every kernel on one placement. Returns 0, or -1 when the
  * buffer could not be placed. */
 static int measure_placement(struct bw_config *c, enum placement p, struct bw_samples out[CVRAM_TOUCH_KINDS])
@@ -82,7 +75,7 @@ static int measure_placement(struct bw_config *c, enum placement p, struct bw_sa
 			       c->threads, r + 1, reps);
 	}
 	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++)
-		out[k].median = median_of(out[k].gbps, out[k].n);
+		out[k].median = cvram_percentile(out[k].gbps, out[k].n, 50);
 	cvram_unmap(buf, bytes);
 	return 0;
 }

@@ -167,34 +167,51 @@ static double num(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
 }
 
-/* Depth-first: a metric is an object with "unit" and "summary". */
-static void dat_walk(json_object *o, const char *path, struct dat_buf *b)
+void cvram_metrics_walk(json_object *o, const char *path, cvram_metric_fn fn, void *ctx)
 {
-	json_object *unit, *s;
-	char line[640], sub[256];
+	json_object *x;
+	char sub[512];
 
 	if (json_object_is_type(o, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(o); i++) {
-			snprintf(sub, sizeof(sub), "%s%s%zu", path, *path ? "." : "", i);
-			dat_walk(json_object_array_get_idx(o, i), sub, b);
+			json_object *item = json_object_array_get_idx(o, i), *name;
+
+			if (json_object_object_get_ex(item, "workload", &name))
+				snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", json_object_get_string(name));
+			else
+				snprintf(sub, sizeof(sub), "%s%s%zu", path, *path ? "." : "", i);
+			cvram_metrics_walk(item, sub, fn, ctx);
 		}
 		return;
 	}
 	if (!json_object_is_type(o, json_type_object))
 		return;
-	if (json_object_object_get_ex(o, "unit", &unit) && json_object_object_get_ex(o, "summary", &s)) {
-		snprintf(line, sizeof(line), "%s %s %.0f %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", path,
-			 json_object_get_string(unit), num(s, "n"), num(s, "min"), num(s, "median"), num(s, "mean"),
-			 num(s, "max"), num(s, "ci95_lo"), num(s, "ci95_hi"), num(s, "p99"));
-		dat_append(b, line);
+	if (json_object_object_get_ex(o, "unit", &x) &&
+	    (json_object_object_get_ex(o, "summary", &x) || json_object_object_get_ex(o, "samples", &x))) {
+		fn(ctx, path, o);
 		return;
 	}
 	json_object_object_foreach(o, key, val) {
 		if (!strcmp(key, "context") || !strcmp(key, "kernel_log"))
 			continue;
 		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
-		dat_walk(val, sub, b);
+		cvram_metrics_walk(val, sub, fn, ctx);
 	}
+}
+
+/* One .dat row per metric that has a summary. */
+static void dat_row(void *ctx, const char *path, json_object *metric)
+{
+	json_object *unit, *s;
+	char line[700];
+
+	if (!json_object_object_get_ex(metric, "summary", &s))
+		return;
+	json_object_object_get_ex(metric, "unit", &unit);
+	snprintf(line, sizeof(line), "%s %s %.0f %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", path,
+		 json_object_get_string(unit), num(s, "n"), num(s, "min"), num(s, "median"), num(s, "mean"),
+		 num(s, "max"), num(s, "ci95_lo"), num(s, "ci95_hi"), num(s, "p99"));
+	dat_append(ctx, line);
 }
 
 int cvram_write_dat(const char *path, json_object *doc)
@@ -203,7 +220,7 @@ int cvram_write_dat(const char *path, json_object *doc)
 	int rc;
 
 	dat_append(&b, "# cvram metrics: path unit n min median mean max ci95_lo ci95_hi p99\n");
-	dat_walk(doc, "", &b);
+	cvram_metrics_walk(doc, "", dat_row, &b);
 	rc = b.text ? cvram_write_text_atomic(path, b.text, b.len) : -ENOMEM;
 	free(b.text);
 	return rc;

@@ -131,6 +131,19 @@ double cvram_t_quantile(double p, double df)
 	return (lo + hi) / 2;
 }
 
+double cvram_percentile(const double *x, size_t n, double p)
+{
+	double *sorted, v;
+
+	if (n == 0 || !(sorted = malloc(n * sizeof(*sorted))))
+		return 0;
+	memcpy(sorted, x, n * sizeof(*sorted));
+	cvram_sort_doubles(sorted, n);
+	v = cvram_percentile_sorted(sorted, n, p);
+	free(sorted);
+	return v;
+}
+
 int cvram_summarize(const double *x, size_t n, struct cvram_summary *s)
 {
 	double *sorted;

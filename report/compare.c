@@ -89,41 +89,24 @@ static struct metric *find_metric(struct compare *c, const char *path, const cha
 	return &c->m[c->n++];
 }
 
-/* A metric is an object with "unit" and "samples"; its path names it. */
-static void collect(struct compare *c, json_object *o, const char *path, int set)
+struct collecting {
+	struct compare *c;
+	int set;
+};
+
+/* The samples of one metric into its series of this set. */
+static void collect(void *ctx, const char *path, json_object *metric)
 {
+	struct collecting *k = ctx;
 	json_object *unit, *samples;
-	char sub[512];
+	struct metric *m;
 
-	if (json_object_is_type(o, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(o); i++) {
-			json_object *item = json_object_array_get_idx(o, i), *name;
-
-			/* A workload's result is named by its workload, not its place. */
-			if (json_object_object_get_ex(item, "workload", &name))
-				snprintf(sub, sizeof(sub), "%s.%s", path, json_object_get_string(name));
-			else
-				snprintf(sub, sizeof(sub), "%s.%zu", path, i);
-			collect(c, item, sub, set);
-		}
+	if (!json_object_object_get_ex(metric, "samples", &samples) || !json_object_is_type(samples, json_type_array))
 		return;
-	}
-	if (!json_object_is_type(o, json_type_object))
-		return;
-	if (json_object_object_get_ex(o, "unit", &unit) && json_object_object_get_ex(o, "samples", &samples) &&
-	    json_object_is_type(samples, json_type_array)) {
-		struct metric *m = find_metric(c, path, json_object_get_string(unit));
-
-		for (size_t i = 0; m && i < json_object_array_length(samples); i++)
-			push(&m->set[set], json_object_get_double(json_object_array_get_idx(samples, i)));
-		return;
-	}
-	json_object_object_foreach(o, key, val) {
-		if (!strcmp(key, "context") || !strcmp(key, "kernel_log"))
-			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
-		collect(c, val, sub, set);
-	}
+	json_object_object_get_ex(metric, "unit", &unit);
+	m = find_metric(k->c, path, json_object_get_string(unit));
+	for (size_t i = 0; m && i < json_object_array_length(samples); i++)
+		push(&m->set[k->set], json_object_get_double(json_object_array_get_idx(samples, i)));
 }
 
 static const char *get_str(json_object *o, const char *a, const char *b)
@@ -170,7 +153,7 @@ static int load(struct compare *c, const char *file, int set)
 		json_object_put(doc);
 		return -1;
 	}
-	collect(c, results, "results", set);
+	cvram_metrics_walk(results, "results", collect, &(struct collecting){ c, set });
 	json_object_put(doc);
 	return 0;
 }

@@ -26,6 +26,7 @@ static void test_summary(void)
 	/* type 7: h = 7 * 0.9 = 6.3 -> 7 + 0.3 * (9 - 7) = 7.6 */
 	tap_near(s.p90, 7.6, 1e-12, "p90 interpolated");
 	tap_near(x[0], 9, 0, "input left unsorted");
+	tap_near(cvram_percentile(x, 8, 90), 7.6, 1e-12, "percentile of unsorted samples");
 }
 
 static void test_edges(void)
@@ -58,7 +59,7 @@ static void test_t(void)
 
 int main(void)
 {
-	tap_plan(22);
+	tap_plan(23);
 	test_summary();
 	test_edges();
 	test_t();

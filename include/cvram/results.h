@@ -43,6 +43,13 @@ int cvram_write_json_atomic(const char *path, json_object *doc);
 /* Same for plain text (gnuplot .dat files). */
 int cvram_write_text_atomic(const char *path, const char *text, size_t len);
 
+/* Call fn for every metric in o: an object with "unit" and "summary" or
+ * "samples". Its path joins the keys from o down, with an array item named
+ * by its "workload" when it has one (results.touch-bw.configs.0...), else by
+ * its index. The context and the kernel log hold no metrics and are skipped. */
+typedef void (*cvram_metric_fn)(void *ctx, const char *path, json_object *metric);
+void cvram_metrics_walk(json_object *o, const char *path, cvram_metric_fn fn, void *ctx);
+
 /* Every metric of a document (any object with "unit" and "summary") as one
  * whitespace-separated row for gnuplot: path unit n min median mean max
  * ci95_lo ci95_hi p99. Written atomically to path. 0 or -errno. */

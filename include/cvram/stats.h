@@ -23,6 +23,8 @@ int cvram_summarize(const double *x, size_t n, struct cvram_summary *s);
 double cvram_percentile_sorted(const double *sorted, size_t n, double p);
 
 double cvram_mean(const double *x, size_t n);
+/* Percentile p of unsorted samples (as cvram_percentile_sorted); 0 for none. */
+double cvram_percentile(const double *x, size_t n, double p);
 double cvram_stddev(const double *x, size_t n);	/* sample, n - 1 */
 
 /* Student t distribution: CDF and the quantile (inverse CDF) for df > 0. */
