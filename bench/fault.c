@@ -12,12 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define STORM_DEFAULT_THREADS 4
@@ -52,7 +52,7 @@ static void check_back_in_system(struct fault *f, const char *when)
 }
 
 /* One toucher: each page's first read timed on its own. */
-static int per_page(struct fault *f, json_object *out)
+static int per_page(struct fault *f)
 {
 	size_t reps = f->run->opts->reps, n = 0;
 	double *ns = malloc(reps * f->npages * sizeof(double));
@@ -78,9 +78,8 @@ static int per_page(struct fault *f, json_object *out)
 		check_back_in_system(f, "after touching every device page");
 		cvram_progress(f->run, "fault per-page: rep %zu/%zu", r + 1, reps);
 	}
-	m = cvram_metric_new("ns", ns, n);
+	m = cvram_metric(f->run, "first-touch", "ns", CVRAM_LOWER_BETTER, ns, n, NULL);
 	json_object_object_add(m, "histogram", cvram_hist_json(&hist, "ns"));
-	json_object_object_add(out, "per_page_first_touch", m);
 	cvram_summarize(ns, n, &s);
 	printf("  first touch of a device page: median %.0f ns, p99 %.0f ns, max %.0f ns (%zu pages)\n", s.median,
 	       s.p99, s.max, n);
@@ -137,7 +136,7 @@ static double jain(const double *x, int n)
 	return sq > 0 ? sum * sum / (n * sq) : 1;
 }
 
-static void storm_report(struct storm *s, bool livelock, uint64_t deadline_ms, json_object *out)
+static void storm_report(struct storm *s, bool livelock, uint64_t deadline_ms)
 {
 	json_object *o = json_object_new_object(), *done = json_object_new_array();
 	double secs[STORM_MAX_THREADS], worst = 0;
@@ -155,16 +154,20 @@ static void storm_report(struct storm *s, bool livelock, uint64_t deadline_ms, j
 	json_object_object_add(o, "livelock", json_object_new_boolean(livelock));
 	json_object_object_add(o, "pages_done_per_thread", done);
 	if (!livelock) {
-		json_object_object_add(o, "completion_seconds", json_object_new_double(worst));
-		json_object_object_add(o, "thread_seconds", cvram_metric_new("s", secs, (size_t)s->nthreads));
-		json_object_object_add(o, "jain_fairness", json_object_new_double(jain(secs, s->nthreads)));
+		struct cvram_run *run = s->f->run;
+
+		cvram_metric(run, "storm-thread-time", "s", CVRAM_LOWER_BETTER, secs, (size_t)s->nthreads, "threads=%d",
+			     s->nthreads);
+		cvram_value(run, "storm-completion", "s", CVRAM_LOWER_BETTER, worst, "threads=%d", s->nthreads);
+		cvram_value(run, "storm-fairness", "jain", CVRAM_HIGHER_BETTER, jain(secs, s->nthreads), "threads=%d",
+			    s->nthreads);
 		printf("  storm: %d threads x %zu shared device pages: done in %.4f s, Jain fairness %.3f\n",
 		       s->nthreads, s->f->npages, worst, jain(secs, s->nthreads));
 	} else {
 		printf("  storm: LIVELOCK: not finished within %llu ms (pages done per thread in the results)\n",
 		       (unsigned long long)deadline_ms);
 	}
-	json_object_object_add(out, "storm", o);
+	cvram_detail(s->f->run, "storm", o);
 }
 
 static int storm_threads(const struct cvram_opts *o)
@@ -179,7 +182,7 @@ static int storm_threads(const struct cvram_opts *o)
 }
 
 /* Returns 1 on livelock, 0 when every thread finished, -1 on error. */
-static int storm(struct fault *f, json_object *out)
+static int storm(struct fault *f)
 {
 	struct storm *s = calloc(1, sizeof(*s));
 	struct storm_arg args[STORM_MAX_THREADS];
@@ -207,7 +210,7 @@ static int storm(struct fault *f, json_object *out)
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	livelock = !storm_finished(s);
 	atomic_store(&s->abort, 1);
-	storm_report(s, livelock, deadline_ms, out);
+	storm_report(s, livelock, deadline_ms);
 	if (livelock) {
 		/* Threads may be stuck in the kernel: leave them; the worker
 		 * process exits after sending its results. */
@@ -224,12 +227,10 @@ static int fault_run(struct cvram_run *run)
 {
 	struct fault f = { run, run->target, NULL, (size_t)(run->opts->sizes[0] / CVRAM_PAGE_SIZE),
 			   (uint32_t)getpid(), 0, json_object_new_array() };
-	json_object *out = json_object_new_object();
 	int rc;
 
 	f.buf = cvram_map(f.npages * CVRAM_PAGE_SIZE);
 	if (!f.buf) {
-		json_object_put(out);
 		json_object_put(f.failures);
 		return CVRAM_EXIT_ERROR;
 	}
@@ -240,12 +241,10 @@ static int fault_run(struct cvram_run *run)
 		"each first touch timed alone with CLOCK_MONOTONIC_RAW; includes about one clock read"));
 	printf("fault: target %s %s (%s), %zu pages\n", f.t->ops->name, f.t->device, cvram_kind_name(f.t->kind),
 	       f.npages);
-	rc = per_page(&f, out);
+	rc = per_page(&f);
 	if (rc == 0 && !cvram_stopped(run))
-		rc = storm(&f, out);
-	json_object_object_add(out, "bad_pages", json_object_new_int64((int64_t)f.bad));
-	json_object_object_add(out, "failures", f.failures);
-	json_object_object_add(run->result, "fault", out);
+		rc = storm(&f);
+	cvram_integrity(run, f.bad, f.failures);
 	if (rc == 1)
 		return CVRAM_EXIT_FAIL;	/* livelock: the buffer stays mapped for the stuck threads */
 	cvram_unmap(f.buf, f.npages * CVRAM_PAGE_SIZE);
@@ -258,6 +257,8 @@ const struct cvram_workload cvram_bench_fault = {
 	.name = "fault",
 	.summary = "CPU first-touch cost of device-private pages, and a many-thread fault storm with a deadline",
 	.needs = CVRAM_CAP_MIGRATE | CVRAM_CAP_CPU_FAULTS_BACK,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_REPS | CVRAM_USES_DURATION | CVRAM_USES_THREADS | CVRAM_USES_THREAD_LIST |
+		CVRAM_USES_DEVICE_SIZE,
 	.quick_size = 2u << 20,
 	.quick_duration_ms = 30000,
 	.run = fault_run,

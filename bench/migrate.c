@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define SMALL_CALLS_PAGES 1024	/* small sizes repeat calls up to this many pages per rep */
@@ -69,15 +69,16 @@ static int timed_call(struct mig *m, char *buf, size_t npages, enum cvram_dir di
 	return 0;
 }
 
-static json_object *direction_json(const struct direction_stats *d)
+/* Per direction and size: call time (with its histogram) and throughput. */
+static void direction_metrics(struct cvram_run *run, const struct direction_stats *d, const char *to, uint64_t bytes)
 {
-	json_object *o = json_object_new_object();
+	json_object *m = cvram_metric(run, "call-time", "s", CVRAM_LOWER_BETTER, d->secs, d->n,
+				      "to=%s size_bytes=%llu", to, (unsigned long long)bytes);
 
-	json_object_object_add(o, "call_seconds", cvram_metric_new("s", d->secs, d->n));
-	json_object_object_add(o, "throughput", cvram_metric_new("GB/s", d->gbps, d->n));
-	json_object_object_add(o, "latency_histogram", cvram_hist_json(&d->hist, "ns"));
-	json_object_object_add(o, "partial_calls", json_object_new_int64((int64_t)d->partial));
-	return o;
+	json_object_object_add(m, "histogram", cvram_hist_json(&d->hist, "ns"));
+	json_object_object_add(m, "partial_calls", json_object_new_int64((int64_t)d->partial));
+	cvram_metric(run, "throughput", "GB/s", CVRAM_HIGHER_BETTER, d->gbps, d->n, "to=%s size_bytes=%llu", to,
+		     (unsigned long long)bytes);
 }
 
 /* Sizes to sweep: the --size list as given, or powers of 4 pages from one
@@ -129,9 +130,9 @@ static int measure_size(struct mig *m, uint64_t bytes, json_object *arr)
 	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)bytes));
 	json_object_object_add(o, "pages", json_object_new_int64((int64_t)npages));
 	json_object_object_add(o, "calls", json_object_new_int64((int64_t)to_dev.n));
-	json_object_object_add(o, "to_device", direction_json(&to_dev));
-	json_object_object_add(o, "to_system", direction_json(&to_sys));
 	json_object_array_add(arr, o);
+	direction_metrics(m->run, &to_dev, "device", bytes);
+	direction_metrics(m->run, &to_sys, "system", bytes);
 	printf("  %10llu %6zu %10.3f %12.1f %10.3f %12.1f %7zu\n", (unsigned long long)bytes, to_dev.n,
 	       cvram_percentile(to_dev.gbps, to_dev.n, 50), cvram_percentile(to_dev.secs, to_dev.n, 99) * 1e6,
 	       cvram_percentile(to_sys.gbps, to_sys.n, 50), cvram_percentile(to_sys.secs, to_sys.n, 99) * 1e6,
@@ -144,7 +145,7 @@ static int measure_size(struct mig *m, uint64_t bytes, json_object *arr)
 
 /* nthreads threads each migrate their own slice at the same moment; one
  * sample per rep is the aggregate rate over the slowest thread's time. */
-static int measure_threads(struct mig *m, uint64_t bytes, int nthreads, json_object *arr)
+static int measure_threads(struct mig *m, uint64_t bytes, int nthreads)
 {
 	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE), slice = npages / (size_t)nthreads;
 	size_t reps = m->run->opts->reps;
@@ -152,7 +153,6 @@ static int measure_threads(struct mig *m, uint64_t bytes, int nthreads, json_obj
 	char *buf = cvram_map(bytes);
 	size_t done = 0;
 	int failed = 0;
-	json_object *o;
 
 	if (!buf || !dev || !sys || slice == 0) {
 		free(dev);
@@ -182,12 +182,10 @@ static int measure_threads(struct mig *m, uint64_t bytes, int nthreads, json_obj
 		}
 	}
 	m->bad += cvram_verify_data("after concurrent migrations", buf, npages, 2, NULL, m->writer, m->failures);
-	o = json_object_new_object();
-	json_object_object_add(o, "threads", json_object_new_int(nthreads));
-	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)bytes));
-	json_object_object_add(o, "to_device", cvram_metric_new("GB/s", dev, done));
-	json_object_object_add(o, "to_system", cvram_metric_new("GB/s", sys, done));
-	json_object_array_add(arr, o);
+	for (int d = 0; d < 2; d++)
+		cvram_metric(m->run, "concurrent-throughput", "GB/s", CVRAM_HIGHER_BETTER, d ? sys : dev, done,
+			     "to=%s size_bytes=%llu threads=%d", d ? "system" : "device", (unsigned long long)bytes,
+			     nthreads);
 	printf("  %4d threads x %zu pages: to device %.3f GB/s, to system %.3f GB/s (medians of %zu reps)\n", nthreads,
 	       slice, cvram_percentile(dev, done, 50), cvram_percentile(sys, done, 50), done);
 	free(dev);
@@ -202,17 +200,11 @@ static int migrate_run(struct cvram_run *run)
 	const struct cvram_opts *o = run->opts;
 	uint64_t sizes[CVRAM_LIST_MAX], largest = 0;
 	size_t nsizes = sweep_sizes(o, sizes);
-	json_object *by_size = json_object_new_array(), *by_threads = json_object_new_array();
+	json_object *by_size = json_object_new_array();
 	int rc = 0;
 
 	for (size_t i = 0; i < nsizes; i++)
 		largest = sizes[i] > largest ? sizes[i] : largest;
-	if (cvram_check_fits(run, largest)) {
-		json_object_put(by_size);
-		json_object_put(by_threads);
-		json_object_put(m.failures);
-		return CVRAM_EXIT_USAGE;
-	}
 	cvram_param(run, "reps", json_object_new_int64((int64_t)o->reps));
 	cvram_param(run, "what_a_call_does", json_object_new_string(m.t->migrate_note));
 	printf("migrate: target %s %s (%s): %s\n", m.t->ops->name, m.t->device, cvram_kind_name(m.t->kind),
@@ -223,11 +215,9 @@ static int migrate_run(struct cvram_run *run)
 		rc = measure_size(&m, sizes[i], by_size);
 	for (size_t i = 0; i < o->nthreads && rc == 0 && !cvram_stopped(run); i++)
 		if (o->threads[i] > 1)
-			rc = measure_threads(&m, largest, (int)o->threads[i], by_threads);
-	json_object_object_add(run->result, "sizes", by_size);
-	json_object_object_add(run->result, "threads", by_threads);
-	json_object_object_add(run->result, "bad_pages", json_object_new_int64((int64_t)m.bad));
-	json_object_object_add(run->result, "failures", m.failures);
+			rc = measure_threads(&m, largest, (int)o->threads[i]);
+	cvram_detail(run, "sizes", by_size);
+	cvram_integrity(run, m.bad, m.failures);
 	if (rc)
 		return CVRAM_EXIT_ERROR;
 	return m.bad ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
@@ -237,6 +227,8 @@ const struct cvram_workload cvram_bench_migrate = {
 	.name = "migrate",
 	.summary = "migration throughput (GB/s) and per-call latency, sizes from one page up, N threads",
 	.needs = CVRAM_CAP_MIGRATE,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_SIZE_LIST | CVRAM_USES_THREADS | CVRAM_USES_THREAD_LIST |
+		CVRAM_USES_REPS | CVRAM_USES_BIND | CVRAM_USES_DEVICE_SIZE,
 	.quick_size = 4u << 20,
 	.run = migrate_run,
 };

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
 #include "cvram/touch.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define SELF_MIN_REPS 20
@@ -37,14 +37,13 @@ static size_t self_reps(const struct cvram_opts *o)
 	return o->reps < SELF_MIN_REPS ? SELF_MIN_REPS : (size_t)o->reps;
 }
 
-static int compare_triad(struct cvram_run *run, json_object *out)
+static int compare_triad(struct cvram_run *run)
 {
 	size_t bytes = (size_t)run->opts->sizes[0], reps = self_reps(run->opts);
 	size_t n = bytes / sizeof(double) / 3 / 8 * 8;
 	int threads = (int)run->opts->threads[0];
 	double *buf = cvram_map(bytes), *ours = calloc(reps, sizeof(double)), *ref = calloc(reps, sizeof(double));
 	double ratio;
-	json_object *o;
 
 	if (!buf || !ours || !ref) {
 		cvram_unmap(buf, bytes);
@@ -71,12 +70,10 @@ static int compare_triad(struct cvram_run *run, json_object *out)
 		}
 	}
 	ratio = cvram_percentile(ours, reps, 50) / cvram_percentile(ref, reps, 50);
-	o = json_object_new_object();
-	json_object_object_add(o, "cvram", cvram_metric_new("GB/s", ours, reps));
-	json_object_object_add(o, "reference", cvram_metric_new("GB/s", ref, reps));
-	json_object_object_add(o, "ratio", json_object_new_double(ratio));
-	json_object_object_add(o, "aim", json_object_new_string(">= 1.0"));
-	json_object_object_add(out, "triad", o);
+	cvram_metric(run, "triad-bandwidth", "GB/s", CVRAM_HIGHER_BETTER, ours, reps, "impl=cvram");
+	cvram_metric(run, "triad-bandwidth", "GB/s", CVRAM_HIGHER_BETTER, ref, reps, "impl=reference");
+	cvram_value(run, "triad-ratio", "ratio", CVRAM_HIGHER_BETTER, ratio, NULL);
+	cvram_detail(run, "triad_aim", json_object_new_string(">= 1.0"));
 	printf("  triad, %zu bytes, %d threads: cvram %.3f GB/s, reference %.3f GB/s, ratio %.3f (aim >= 1.0)\n",
 	       bytes, threads, cvram_percentile(ours, reps, 50), cvram_percentile(ref, reps, 50), ratio);
 	cvram_unmap(buf, bytes);
@@ -86,7 +83,7 @@ static int compare_triad(struct cvram_run *run, json_object *out)
 }
 
 /* Alternate bare and cvram calls in the same direction order. */
-static int compare_migration(struct cvram_run *run, json_object *out)
+static int compare_migration(struct cvram_run *run)
 {
 	struct cvram_target *t = run->target;
 	size_t bytes = (size_t)run->opts->sizes[0], npages = bytes / CVRAM_PAGE_SIZE, reps = self_reps(run->opts);
@@ -95,7 +92,6 @@ static int compare_migration(struct cvram_run *run, json_object *out)
 	struct cvram_migration m = { 0 };
 	int rc = 0;
 	double overhead;
-	json_object *o;
 
 	if (!buf || !ours || !bare) {
 		rc = -1;
@@ -110,8 +106,8 @@ static int compare_migration(struct cvram_run *run, json_object *out)
 			uint64_t t0 = cvram_now_ns();
 
 			if ((turn + r) % 2 == 0) {
-				rc = t->ops->migrate_bare(t, buf, npages, CVRAM_TO_DEVICE) ||
-				     t->ops->migrate_bare(t, buf, npages, CVRAM_TO_SYSTEM);
+				rc = cvram_migrate_bare(t, buf, npages, CVRAM_TO_DEVICE) ||
+				     cvram_migrate_bare(t, buf, npages, CVRAM_TO_SYSTEM);
 				bare[r] = (double)(cvram_now_ns() - t0) / 1e9;
 			} else {
 				rc = cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m) ||
@@ -125,13 +121,11 @@ static int compare_migration(struct cvram_run *run, json_object *out)
 		goto out;
 	}
 	overhead = cvram_percentile(ours, reps, 50) / cvram_percentile(bare, reps, 50) - 1;
-	o = json_object_new_object();
-	json_object_object_add(o, "cvram", cvram_metric_new("s", ours, reps));
-	json_object_object_add(o, "bare", cvram_metric_new("s", bare, reps));
-	json_object_object_add(o, "overhead", json_object_new_double(overhead));
-	json_object_object_add(o, "aim", json_object_new_string("<= 0.03"));
-	json_object_object_add(o, "round_trip", json_object_new_string("to device and back, one call each way"));
-	json_object_object_add(out, "migration", o);
+	cvram_metric(run, "round-trip-time", "s", CVRAM_LOWER_BETTER, ours, reps, "impl=cvram");
+	cvram_metric(run, "round-trip-time", "s", CVRAM_LOWER_BETTER, bare, reps, "impl=bare");
+	cvram_value(run, "migration-overhead", "fraction", CVRAM_LOWER_BETTER, overhead, NULL);
+	cvram_detail(run, "migration_aim", json_object_new_string("<= 0.03"));
+	cvram_detail(run, "round_trip", json_object_new_string("to device and back, one call each way"));
 	printf("  migration round trip, %zu pages: cvram %.6f s, bare calls %.6f s, overhead %+.2f%% (aim <= 3%%)\n",
 	       npages, cvram_percentile(ours, reps, 50), cvram_percentile(bare, reps, 50), 100 * overhead);
 out:
@@ -143,17 +137,15 @@ out:
 
 static int self_run(struct cvram_run *run)
 {
-	json_object *out = json_object_new_object();
 	int rc;
 
 	printf("self: the harness against plain loops, medians of %zu interleaved reps\n", self_reps(run->opts));
-	rc = compare_triad(run, out);
-	if (rc == 0 && (run->target->caps & CVRAM_CAP_MIGRATE) && run->target->ops->migrate_bare)
-		rc = compare_migration(run, out);
+	rc = compare_triad(run);
+	if (rc == 0 && cvram_has_bare_migration(run->target))
+		rc = compare_migration(run);
 	else if (rc == 0)
 		printf("  migration: target %s cannot migrate; run on dmirror or numa (make bench-self does, in the VM)\n",
 		       run->target->ops->name);
-	json_object_object_add(run->result, "self", out);
 	return rc ? CVRAM_EXIT_ERROR : CVRAM_EXIT_OK;
 }
 
@@ -161,6 +153,7 @@ const struct cvram_workload cvram_bench_self = {
 	.name = "self",
 	.summary = "the harness's own overhead: triad vs a plain loop, migration vs bare system calls",
 	.needs = 0,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_REPS | CVRAM_USES_THREADS | CVRAM_USES_BIND,
 	.quick_size = 16u << 20,
 	.not_in_all = true,
 	.run = self_run,

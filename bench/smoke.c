@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
+#include "cvram/workload.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
 #include "cvram/verify.h"
@@ -25,6 +25,7 @@ struct smoke {
 	uint32_t writer;
 	size_t bad;		/* pages wrong in data or location, all reps */
 	size_t moved_to_device, moved_to_system;
+	size_t calls_to_device, calls_to_system, partial_calls;
 	json_object *failures;
 };
 
@@ -49,18 +50,19 @@ static double migrate_all(struct smoke *s, enum cvram_dir dir, const char *when)
 	if (m.failed) {
 		cvram_err("%s: %zu of %zu pages did not migrate", when, m.failed, m.requested);
 		s->bad += m.failed;
+		s->partial_calls++;
 	}
 	if (dir == CVRAM_TO_DEVICE)
-		s->moved_to_device += m.migrated;
+		s->moved_to_device += m.migrated, s->calls_to_device++;
 	else
-		s->moved_to_system += m.migrated;
+		s->moved_to_system += m.migrated, s->calls_to_system++;
 	return secs;
 }
 
 static void expect_location(struct smoke *s, const char *when, enum cvram_loc want)
 {
 	if (!(s->t->caps & CVRAM_CAP_PAGE_LOCATION))
-		return;	/* recorded once as "location_checked": false */
+		return;	/* recorded once as integrity.location_checked: false */
 	s->bad += cvram_verify_location(s->t, when, s->buf, s->npages, want, s->failures);
 }
 
@@ -109,6 +111,8 @@ static void report(struct smoke *s, double samples[NSTEPS][SMOKE_MAX_REPS], size
 	double mbps[SMOKE_MAX_REPS];
 	double mib = (double)s->npages * CVRAM_PAGE_SIZE / (1 << 20);
 
+	bool first = true;
+
 	for (int st = 0; st < NSTEPS; st++) {
 		char name[32];
 
@@ -117,28 +121,30 @@ static void report(struct smoke *s, double samples[NSTEPS][SMOKE_MAX_REPS], size
 		for (size_t r = 0; r < reps; r++)
 			mbps[r] = samples[st][r] > 0 ? mib / samples[st][r] : 0;
 		snprintf(name, sizeof(name), "%s-time", step_names[st]);
-		cvram_metric(s->run, name, "s", samples[st], reps);
+		cvram_metric(s->run, name, "s", CVRAM_LOWER_BETTER, samples[st], reps, NULL);
+		cvram_print_metric_row(name, "s", samples[st], reps, first);
 		snprintf(name, sizeof(name), "%s-rate", step_names[st]);
-		cvram_metric(s->run, name, "MiB/s", mbps, reps);
+		cvram_metric(s->run, name, "MiB/s", CVRAM_HIGHER_BETTER, mbps, reps, NULL);
+		cvram_print_metric_row(name, "MiB/s", mbps, reps, false);
+		first = false;
 	}
 }
 
 static void record_counts(struct smoke *s, size_t reps)
 {
-	json_object *c = json_object_new_object();
+	json_object *op;
 
-	json_object_object_add(c, "pages", json_object_new_int64((int64_t)s->npages));
-	json_object_object_add(c, "repetitions", json_object_new_int64((int64_t)reps));
-	json_object_object_add(c, "moved_to_device", json_object_new_int64((int64_t)s->moved_to_device));
-	json_object_object_add(c, "moved_to_system", json_object_new_int64((int64_t)s->moved_to_system));
-	json_object_object_add(c, "bad_pages", json_object_new_int64((int64_t)s->bad));
-	json_object_object_add(s->run->result, "counts", c);
-	json_object_object_add(s->run->result, "failures", s->failures);
-	json_object_object_add(s->run->result, "location_checked",
+	cvram_param(s->run, "pages", json_object_new_int64((int64_t)s->npages));
+	cvram_param(s->run, "repetitions_done", json_object_new_int64((int64_t)reps));
+	op = cvram_operation(s->run, "to_device", s->calls_to_device, 0);
+	json_object_object_add(op, "pages", json_object_new_int64((int64_t)s->moved_to_device));
+	op = cvram_operation(s->run, "to_system", s->calls_to_system, 0);
+	json_object_object_add(op, "pages", json_object_new_int64((int64_t)s->moved_to_system));
+	json_object_object_add(cvram_integrity(s->run, s->bad, s->failures), "location_checked",
 			       json_object_new_boolean(s->t->caps & CVRAM_CAP_PAGE_LOCATION));
-	json_object_object_add(s->run->result, "migration",
-			       json_object_new_string((s->t->caps & CVRAM_CAP_MIGRATE) ? "supported" :
-						      "unsupported by this target; data verified in place"));
+	cvram_detail(s->run, "partial_calls", json_object_new_int64((int64_t)s->partial_calls));
+	cvram_detail(s->run, "migration", json_object_new_string((s->t->caps & CVRAM_CAP_MIGRATE) ? "supported" :
+						"unsupported by this target; data verified in place"));
 }
 
 static int smoke_run(struct cvram_run *run)
@@ -148,8 +154,6 @@ static int smoke_run(struct cvram_run *run)
 	size_t reps = run->opts->reps > SMOKE_MAX_REPS ? SMOKE_MAX_REPS : (size_t)run->opts->reps, done = 0;
 	double samples[NSTEPS][SMOKE_MAX_REPS] = { { 0 } };
 
-	if (cvram_check_fits(run, size))
-		return CVRAM_EXIT_USAGE;
 	s.npages = (size_t)(size / CVRAM_PAGE_SIZE);
 	s.buf = cvram_map(size);
 	if (!s.buf) {
@@ -186,5 +190,6 @@ const struct cvram_workload cvram_bench_smoke = {
 	.name = "smoke",
 	.summary = "fill, migrate to the device and back, verify every page's data and location",
 	.needs = 0,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_REPS | CVRAM_USES_DEVICE_SIZE,
 	.run = smoke_run,
 };

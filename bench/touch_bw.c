@@ -2,17 +2,18 @@
  * the device, against the same run on system RAM, side by side. Residency
  * is checked per page before and after every repetition; a repetition in
  * which pages moved is flagged and kept out of the summary. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
 #include "cvram/touch.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define MAX_REPS 1000
@@ -21,6 +22,17 @@ enum placement { ON_SYSTEM, ON_DEVICE, NPLACES };
 
 static const char *const place_names[NPLACES] = { "system", "device" };
 static const enum cvram_loc place_loc[NPLACES] = { CVRAM_LOC_SYSTEM, CVRAM_LOC_DEVICE };
+
+/* touch-bw's own options. */
+struct touch_bw_opts {
+	bool nt;		/* streaming stores */
+};
+
+static const struct cvram_option touch_bw_options[] = {
+	{ "nt", NULL, CVRAM_OPT_FLAG, offsetof(struct touch_bw_opts, nt), 0, 0, 0, 0,
+	  "streaming (non-temporal) stores in the touch kernels" },
+	{ NULL, NULL, CVRAM_OPT_FLAG, 0, 0, 0, 0, 0, NULL },
+};
 
 struct bw_config {
 	struct cvram_run *run;
@@ -80,32 +92,37 @@ static int measure_placement(struct bw_config *c, enum placement p, struct bw_sa
 	return 0;
 }
 
-static json_object *placement_json(const struct bw_samples *s)
+/* Labels of one measurement: kernel, placement, size and threads. */
+#define BW_LABELS "kernel=%s placement=%s size_bytes=%zu threads=%d"
+
+static void placement_metric(struct bw_config *c, int k, enum placement p, const struct bw_samples *s)
 {
-	json_object *m = cvram_metric_new("GB/s", s->gbps, s->n), *flagged = json_object_new_array();
+	json_object *flagged = json_object_new_array();
+	json_object *m = cvram_metric(c->run, "bandwidth", "GB/s", CVRAM_HIGHER_BETTER, s->gbps, s->n, BW_LABELS,
+				      cvram_touch_name((enum cvram_touch_kind)k), place_names[p],
+				      c->npages * CVRAM_PAGE_SIZE, c->threads);
 
 	for (size_t i = 0; i < s->nflagged; i++)
 		json_object_array_add(flagged, json_object_new_double(s->flagged[i]));
 	json_object_object_add(m, "flagged_samples", flagged);
-	return m;
 }
 
 static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CVRAM_TOUCH_KINDS],
 			  bool have_device, json_object *pus)
 {
-	json_object *cfg = json_object_new_object(), *kernels = json_object_new_object(), *configs;
+	json_object *cfg = json_object_new_object(), *configs;
 
 	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
-		json_object *kj = json_object_new_object();
 		double ratio = have_device && res[ON_SYSTEM][k].median > 0 ?
 				       res[ON_DEVICE][k].median / res[ON_SYSTEM][k].median : 0;
 
-		json_object_object_add(kj, "system", placement_json(&res[ON_SYSTEM][k]));
+		placement_metric(c, k, ON_SYSTEM, &res[ON_SYSTEM][k]);
 		if (have_device) {
-			json_object_object_add(kj, "device", placement_json(&res[ON_DEVICE][k]));
-			json_object_object_add(kj, "device_over_system", json_object_new_double(ratio));
+			placement_metric(c, k, ON_DEVICE, &res[ON_DEVICE][k]);
+			cvram_value(c->run, "device-over-system", "ratio", CVRAM_HIGHER_BETTER, ratio,
+				    "kernel=%s size_bytes=%zu threads=%d", cvram_touch_name((enum cvram_touch_kind)k),
+				    c->npages * CVRAM_PAGE_SIZE, c->threads);
 		}
-		json_object_object_add(kernels, cvram_touch_name((enum cvram_touch_kind)k), kj);
 		printf("  %10zu %4d  %-6s %12.3f", c->npages * CVRAM_PAGE_SIZE, c->threads,
 		       cvram_touch_name((enum cvram_touch_kind)k), res[ON_SYSTEM][k].median);
 		if (have_device)
@@ -116,10 +133,10 @@ static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CV
 	json_object_object_add(cfg, "size_bytes", json_object_new_int64((int64_t)(c->npages * CVRAM_PAGE_SIZE)));
 	json_object_object_add(cfg, "threads", json_object_new_int(c->threads));
 	json_object_object_add(cfg, "pus", pus);
-	json_object_object_add(cfg, "kernels", kernels);
-	if (!json_object_object_get_ex(c->run->result, "configs", &configs)) {
+	if (!json_object_object_get_ex(c->run->result, "details", &configs) ||
+	    !json_object_object_get_ex(configs, "configs", &configs)) {
 		configs = json_object_new_array();
-		json_object_object_add(c->run->result, "configs", configs);
+		cvram_detail(c->run, "configs", configs);
 	}
 	json_object_array_add(configs, cfg);
 }
@@ -135,7 +152,7 @@ static bool device_applicable(struct cvram_run *run)
 	else if (!(caps & CVRAM_CAP_CPU_IN_PLACE))
 		why = "CPU access moves device pages back to system RAM (see the fault workload)";
 	if (why)
-		json_object_object_add(run->result, "device_not_measured", json_object_new_string(why));
+		cvram_detail(run, "device_not_measured", json_object_new_string(why));
 	if (why)
 		printf("touch-bw: device side not measured: %s\n", why);
 	return !why;
@@ -144,7 +161,8 @@ static bool device_applicable(struct cvram_run *run)
 static int touch_bw_run(struct cvram_run *run)
 {
 	const struct cvram_opts *o = run->opts;
-	bool have_device = device_applicable(run), nt = o->nt_stores && cvram_touch_nt_supported();
+	const struct touch_bw_opts *own = run->own;
+	bool have_device = device_applicable(run), nt = own->nt && cvram_touch_nt_supported();
 	struct bw_samples (*res)[CVRAM_TOUCH_KINDS] = calloc(NPLACES, sizeof(*res));
 	int status = CVRAM_EXIT_OK;
 
@@ -155,17 +173,13 @@ static int touch_bw_run(struct cvram_run *run)
 	cvram_param(run, "streaming_stores", json_object_new_boolean(nt));
 	cvram_param(run, "bytes_counted", json_object_new_string(
 		"STREAM convention: bytes read plus bytes written by the kernel; no write-allocate traffic"));
-	if (o->nt_stores && !nt)
+	if (own->nt && !nt)
 		printf("touch-bw: streaming stores not available on this CPU/compiler; regular stores used\n");
 	printf("touch-bw: target %s %s (%s), %llu reps, median GB/s (CLOCK_MONOTONIC_RAW)\n", run->target->ops->name,
 	       run->target->device, cvram_kind_name(run->target->kind), (unsigned long long)o->reps);
 	printf("  %10s %4s  %-6s %12s %12s %10s %8s\n", "bytes", "thr", "kernel", "system", "device", "dev/sys",
 	       "flagged");
 	for (size_t si = 0; si < o->nsizes && status == CVRAM_EXIT_OK; si++) {
-		if (have_device && cvram_check_fits(run, o->sizes[si])) {
-			status = CVRAM_EXIT_USAGE;
-			break;
-		}
 		for (size_t ti = 0; ti < o->nthreads && !cvram_stopped(run); ti++) {
 			struct bw_config c = { run, (size_t)(o->sizes[si] / CVRAM_PAGE_SIZE), (int)o->threads[ti], nt };
 			json_object *pus = cvram_bind_threads(o->bind, c.threads);
@@ -188,6 +202,10 @@ const struct cvram_workload cvram_bench_touch_bw = {
 	.name = "touch-bw",
 	.summary = "CPU read/write/copy/triad bandwidth on device-resident pages vs system RAM",
 	.needs = 0,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_SIZE_LIST | CVRAM_USES_THREADS | CVRAM_USES_THREAD_LIST |
+		CVRAM_USES_REPS | CVRAM_USES_BIND | CVRAM_USES_DEVICE_SIZE,
+	.options = touch_bw_options,
+	.options_size = sizeof(struct touch_bw_opts),
 	.quick_size = 16u << 20,
 	.run = touch_bw_run,
 };

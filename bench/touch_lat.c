@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
+#include "cvram/rng.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define LINE 64u
@@ -29,18 +30,10 @@ struct chase {
 	uint64_t rng;
 };
 
-static uint64_t next_random(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
 static void shuffle(size_t *v, size_t n, uint64_t *rng)
 {
 	for (size_t i = n; i > 1; i--) {
-		size_t j = (size_t)(next_random(rng) % i), tmp = v[i - 1];
+		size_t j = (size_t)(cvram_rng_next(rng) % i), tmp = v[i - 1];
 
 		v[i - 1] = v[j];
 		v[j] = tmp;
@@ -92,8 +85,8 @@ static void *chase_batches(void *p, size_t nbatches, double *out)
 	return p;
 }
 
-/* Returns a metric with every unflagged batch, or NULL if placing failed. */
-static json_object *measure(struct chase *c, enum cvram_loc where, double *median, double *p99)
+/* Records a metric with every unflagged batch; -1 if placing failed. */
+static int measure(struct chase *c, enum cvram_loc where, double *median, double *p99)
 {
 	struct cvram_target *t = c->run->target;
 	size_t reps = c->run->opts->reps, lines = c->npages * LINES_PER_PAGE;
@@ -106,7 +99,7 @@ static json_object *measure(struct chase *c, enum cvram_loc where, double *media
 
 	if (!buf) {
 		free(samples);
-		return NULL;
+		return -1;
 	}
 	p = chase_batches(p, nbatches, samples);	/* warm-up */
 	for (size_t r = 0; r < reps && !cvram_stopped(c->run); r++) {
@@ -120,14 +113,15 @@ static json_object *measure(struct chase *c, enum cvram_loc where, double *media
 		cvram_progress(c->run, "touch-lat %s %s: rep %zu/%zu", pattern_names[c->pattern],
 			       cvram_loc_name(where), r + 1, reps);
 	}
-	m = cvram_metric_new("ns/access", samples, kept);
+	m = cvram_metric(c->run, "latency", "ns/access", CVRAM_LOWER_BETTER, samples, kept, "pattern=%s placement=%s",
+			 pattern_names[c->pattern], where == CVRAM_LOC_DEVICE ? "device" : "system");
 	json_object_object_add(m, "flagged_reps", json_object_new_int64((int64_t)flagged));
 	cvram_summarize(samples, kept, &s);
 	*median = s.median;
 	*p99 = s.p99;
 	cvram_unmap(buf, c->npages * CVRAM_PAGE_SIZE);
 	free(samples);
-	return m;
+	return 0;
 }
 
 static double clock_overhead_ns(void)
@@ -147,44 +141,30 @@ static int touch_lat_run(struct cvram_run *run)
 	const struct cvram_opts *o = run->opts;
 	struct cvram_target *t = run->target;
 	bool device = (t->caps & CVRAM_CAP_MIGRATE) && (t->caps & CVRAM_CAP_CPU_IN_PLACE);
-	json_object *out = json_object_new_object();
 	size_t npages = (size_t)(o->sizes[0] / CVRAM_PAGE_SIZE);
 
-	if (device && cvram_check_fits(run, o->sizes[0])) {
-		json_object_put(out);
-		return CVRAM_EXIT_USAGE;
-	}
 	json_object_put(cvram_bind_threads(o->bind, 1));
 	cvram_param(run, "size_bytes", json_object_new_int64((int64_t)o->sizes[0]));
 	cvram_param(run, "batch_loads", json_object_new_int(BATCH));
 	cvram_param(run, "line_bytes", json_object_new_int(LINE));
 	cvram_param(run, "clock_overhead_ns", json_object_new_double(clock_overhead_ns()));
 	if (!device)
-		json_object_object_add(run->result, "device_not_measured",
-				       json_object_new_string("target cannot hold pages on a device the CPU reads in place"));
+		cvram_detail(run, "device_not_measured",
+			     json_object_new_string("target cannot hold pages on a device the CPU reads in place"));
 	printf("touch-lat: target %s %s (%s), %zu pages, ns per dependent load (batches of %u)\n", t->ops->name,
 	       t->device, cvram_kind_name(t->kind), npages, BATCH);
 	printf("  %-10s %-7s %10s %10s\n", "pattern", "where", "median", "p99");
 	for (int pat = 0; pat < NPATTERNS && !cvram_stopped(run); pat++) {
-		json_object *pj = json_object_new_object();
-
 		for (int w = 0; w < (device ? 2 : 1); w++) {
 			enum cvram_loc where = w ? CVRAM_LOC_DEVICE : CVRAM_LOC_SYSTEM;
 			struct chase c = { run, npages, (enum pattern)pat, o->seed | 1 };
 			double median = 0, p99 = 0;
-			json_object *m = measure(&c, where, &median, &p99);
 
-			if (!m) {
-				json_object_put(pj);
-				json_object_object_add(run->result, "latency", out);
+			if (measure(&c, where, &median, &p99))
 				return CVRAM_EXIT_ERROR;
-			}
-			json_object_object_add(pj, w ? "device" : "system", m);
 			printf("  %-10s %-7s %10.2f %10.2f\n", pattern_names[pat], w ? "device" : "system", median, p99);
 		}
-		json_object_object_add(out, pattern_names[pat], pj);
 	}
-	json_object_object_add(run->result, "latency", out);
 	return CVRAM_EXIT_OK;
 }
 
@@ -192,6 +172,7 @@ const struct cvram_workload cvram_bench_touch_lat = {
 	.name = "touch-lat",
 	.summary = "dependent-load latency (pointer chase) on device-resident pages vs system RAM",
 	.needs = 0,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_REPS | CVRAM_USES_BIND | CVRAM_USES_SEED | CVRAM_USES_DEVICE_SIZE,
 	.quick_size = 8u << 20,
 	.run = touch_lat_run,
 };

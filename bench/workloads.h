@@ -2,7 +2,7 @@
 #ifndef CVRAM_BENCH_WORKLOADS_H
 #define CVRAM_BENCH_WORKLOADS_H
 
-#include "cvram/cli.h"
+#include "cvram/workload.h"
 
 extern const struct cvram_workload cvram_bench_smoke;
 extern const struct cvram_workload cvram_bench_touch_bw;

@@ -1,11 +1,17 @@
-/* JSON documents: metrics with raw samples and summaries, written atomically. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* JSON documents: metrics with raw samples and summaries, written atomically;
+ * loading and checking of documents other machines wrote. */
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "cvram/results.h"
@@ -48,18 +54,9 @@ json_object *cvram_hist_json(const struct cvram_hist *h, const char *unit)
 	return o;
 }
 
-json_object *cvram_metric_new(const char *unit, const double *samples, size_t n)
+const char *cvram_better_name(enum cvram_better b)
 {
-	json_object *o = json_object_new_object(), *arr = json_object_new_array();
-	struct cvram_summary s;
-
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(arr, json_object_new_double(samples[i]));
-	json_object_object_add(o, "unit", json_object_new_string(unit));
-	json_object_object_add(o, "samples", arr);
-	if (cvram_summarize(samples, n, &s) == 0)
-		json_object_object_add(o, "summary", cvram_summary_json(&s));
-	return o;
+	return b == CVRAM_HIGHER_BETTER ? "higher" : b == CVRAM_LOWER_BETTER ? "lower" : "none";
 }
 
 json_object *cvram_document_new(json_object *context, json_object *results)
@@ -138,6 +135,311 @@ int cvram_write_json_atomic(const char *path, json_object *doc)
 	return rc;
 }
 
+/* ------------------------------------------------ reading documents --- */
+
+/* The checks below are what every reader relies on; the JSON Schema says
+ * the same for external tools. A failure names the JSON path. */
+struct check {
+	char *err;
+	size_t len;
+	char path[256];
+};
+
+static int fail(struct check *c, const char *what)
+{
+	snprintf(c->err, c->len, "%s at %s", what, c->path[0] ? c->path : "the top");
+	return -1;
+}
+
+static void at(struct check *c, size_t keep, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void at(struct check *c, size_t keep, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->path[keep] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(c->path + keep, sizeof(c->path) - keep, fmt, ap);
+	va_end(ap);
+}
+
+/* Names, units and label values: characters that are data in every
+ * language a reader writes (shell, gnuplot, HTML, a .dat column). */
+static bool safe_word(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (n >= max || !(isalnum((unsigned char)s[n]) || strchr("_.:/%+-", s[n])))
+			return false;
+	return n > 0;
+}
+
+static int check_number(struct check *c, json_object *v, bool integer, bool nonneg)
+{
+	double d;
+
+	if (!v || !(json_object_is_type(v, json_type_int) || (!integer && json_object_is_type(v, json_type_double))))
+		return fail(c, integer ? "not an integer" : "not a number");
+	d = json_object_get_double(v);
+	if (!isfinite(d))
+		return fail(c, "not a finite number");
+	if (nonneg && d < 0)
+		return fail(c, "negative");
+	return 0;
+}
+
+static int check_word(struct check *c, json_object *o, const char *key, bool required)
+{
+	json_object *v;
+	size_t keep = strlen(c->path);
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return required ? (at(c, keep, ".%s", key), fail(c, "missing")) : 0;
+	at(c, keep, ".%s", key);
+	if (!json_object_is_type(v, json_type_string) || !safe_word(json_object_get_string(v), 64))
+		return fail(c, "not a name of letters, digits and _.:/%+-");
+	c->path[keep] = '\0';
+	return 0;
+}
+
+static int check_labels(struct check *c, json_object *labels)
+{
+	size_t keep = strlen(c->path);
+
+	if (!json_object_is_type(labels, json_type_object))
+		return fail(c, "labels: not an object");
+	json_object_object_foreach(labels, key, val) {
+		at(c, keep, ".%s", key);
+		if (!safe_word(key, 64))
+			return fail(c, "label name of unsafe characters");
+		if (json_object_is_type(val, json_type_int)) {
+			if (check_number(c, val, true, false))
+				return -1;
+		} else if (!json_object_is_type(val, json_type_string) || !safe_word(json_object_get_string(val), 64)) {
+			return fail(c, "label value: not an integer or a safe word");
+		}
+	}
+	c->path[keep] = '\0';
+	return 0;
+}
+
+static int check_metric(struct check *c, json_object *m)
+{
+	static const char *const stats[] = { "n", "min", "max", "mean", "median", "stddev", "cv",
+					     "ci95_lo", "ci95_hi", "p90", "p99", NULL };
+	json_object *v, *samples, *summary;
+	size_t keep = strlen(c->path);
+	const char *b;
+
+	if (!json_object_is_type(m, json_type_object))
+		return fail(c, "metric: not an object");
+	if (check_word(c, m, "name", true) || check_word(c, m, "unit", true))
+		return -1;
+	at(c, keep, ".better");
+	if (!json_object_object_get_ex(m, "better", &v) || !json_object_is_type(v, json_type_string))
+		return fail(c, "missing or not a string");
+	b = json_object_get_string(v);
+	if (strcmp(b, "higher") && strcmp(b, "lower") && strcmp(b, "none"))
+		return fail(c, "not higher, lower or none");
+	at(c, keep, ".labels");
+	if (json_object_object_get_ex(m, "labels", &v) && check_labels(c, v))
+		return -1;
+	json_object_object_get_ex(m, "samples", &samples);
+	json_object_object_get_ex(m, "value", &v);
+	at(c, keep, "%s", "");
+	if (!samples == !v)
+		return fail(c, "metric needs either samples or a value");
+	if (v) {
+		at(c, keep, ".value");
+		return check_number(c, v, false, false);
+	}
+	at(c, keep, ".samples");
+	if (!json_object_is_type(samples, json_type_array))
+		return fail(c, "not an array");
+	for (size_t i = 0; i < json_object_array_length(samples); i++) {
+		at(c, keep, ".samples[%zu]", i);
+		if (check_number(c, json_object_array_get_idx(samples, i), false, false))
+			return -1;
+	}
+	if (!json_object_object_get_ex(m, "summary", &summary))
+		return 0;	/* no samples, no summary */
+	at(c, keep, ".summary");
+	if (!json_object_is_type(summary, json_type_object))
+		return fail(c, "not an object");
+	for (size_t i = 0; stats[i]; i++) {
+		at(c, keep, ".summary.%s", stats[i]);
+		if (check_number(c, json_object_object_get_ex(summary, stats[i], &v) ? v : NULL, false, false))
+			return -1;
+	}
+	c->path[keep] = '\0';
+	return 0;
+}
+
+static int check_array_of(struct check *c, json_object *r, const char *key, int (*each)(struct check *, json_object *))
+{
+	json_object *arr;
+	size_t keep = strlen(c->path);
+
+	if (!json_object_object_get_ex(r, key, &arr))
+		return 0;
+	at(c, keep, ".%s", key);
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(c, "not an array");
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		at(c, keep, ".%s[%zu]", key, i);
+		if (each(c, json_object_array_get_idx(arr, i)))
+			return -1;
+	}
+	c->path[keep] = '\0';
+	return 0;
+}
+
+static int check_operation(struct check *c, json_object *o)
+{
+	json_object *v;
+	size_t keep = strlen(c->path);
+
+	if (!json_object_is_type(o, json_type_object))
+		return fail(c, "operation: not an object");
+	if (check_word(c, o, "name", true))
+		return -1;
+	for (const char *const *k = (const char *const[]){ "count", "errors", NULL }; *k; k++) {
+		at(c, keep, ".%s", *k);
+		if (check_number(c, json_object_object_get_ex(o, *k, &v) ? v : NULL, true, true))
+			return -1;
+	}
+	c->path[keep] = '\0';
+	return 0;
+}
+
+static int check_result(struct check *c, json_object *r)
+{
+	json_object *v;
+	size_t keep = strlen(c->path);
+
+	if (!json_object_is_type(r, json_type_object))
+		return fail(c, "result: not an object");
+	if (check_word(c, r, "workload", true))
+		return -1;
+	if (json_object_object_get_ex(r, "exit_status", &v)) {
+		at(c, keep, ".exit_status");
+		if (check_number(c, v, true, true))
+			return -1;
+	}
+	if (json_object_object_get_ex(r, "integrity", &v)) {
+		json_object *bad;
+
+		at(c, keep, ".integrity.bad_pages");
+		if (!json_object_is_type(v, json_type_object) ||
+		    check_number(c, json_object_object_get_ex(v, "bad_pages", &bad) ? bad : NULL, true, true))
+			return -1;
+	}
+	c->path[keep] = '\0';
+	return check_array_of(c, r, "metrics", check_metric) || check_array_of(c, r, "operations", check_operation);
+}
+
+int cvram_results_check(json_object *doc, char *err, size_t len)
+{
+	struct check c = { err, len, "" };
+	json_object *v;
+
+	if (!json_object_is_type(doc, json_type_object))
+		return fail(&c, "not a JSON object");
+	at(&c, 0, ".schema_version");
+	if (!json_object_object_get_ex(doc, "schema_version", &v) || !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int(v) != CVRAM_SCHEMA_VERSION)
+		return fail(&c, "not 2");
+	at(&c, 0, ".results");
+	if (!json_object_object_get_ex(doc, "results", &v) || !json_object_is_type(v, json_type_array))
+		return fail(&c, "missing or not an array");
+	at(&c, 0, ".exit_status");
+	if (json_object_object_get_ex(doc, "exit_status", &v) && check_number(&c, v, true, true))
+		return -1;
+	c.path[0] = '\0';
+	return check_array_of(&c, doc, "results", check_result);
+}
+
+json_object *cvram_results_load(const char *path, char *err, size_t len)
+{
+	json_object *doc = json_object_from_file(path), *v, *up;
+	char why[400];
+
+	if (!doc) {
+		snprintf(err, len, "%s: missing or not valid JSON", path);
+		return NULL;
+	}
+	if (!json_object_is_type(doc, json_type_object) || !json_object_object_get_ex(doc, "schema", &v) ||
+	    !json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), CVRAM_SCHEMA_NAME)) {
+		snprintf(err, len, "%s: not a cvram results document (no \"schema\": \"%s\") at .schema", path,
+			 CVRAM_SCHEMA_NAME);
+		json_object_put(doc);
+		return NULL;
+	}
+	if (json_object_object_get_ex(doc, "schema_version", &v) && json_object_is_type(v, json_type_int) &&
+	    json_object_get_int(v) == 1) {
+		up = cvram_results_upgrade(doc, why, sizeof(why));
+		json_object_put(doc);
+		if (!up) {
+			snprintf(err, len, "%s: version 1 document: %s", path, why);
+			return NULL;
+		}
+		doc = up;
+	}
+	if (cvram_results_check(doc, why, sizeof(why))) {
+		snprintf(err, len, "%s: %s", path, why);
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* --------------------------------------------------- metric identity --- */
+
+void cvram_metrics_each(json_object *doc, cvram_metric_fn fn, void *ctx)
+{
+	json_object *results, *metrics, *wl;
+
+	if (!json_object_object_get_ex(doc, "results", &results) || !json_object_is_type(results, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(results); i++) {
+		json_object *r = json_object_array_get_idx(results, i);
+
+		if (!json_object_object_get_ex(r, "metrics", &metrics) || !json_object_is_type(metrics, json_type_array) ||
+		    !json_object_object_get_ex(r, "workload", &wl))
+			continue;
+		for (size_t j = 0; j < json_object_array_length(metrics); j++)
+			fn(ctx, json_object_get_string(wl), json_object_array_get_idx(metrics, j));
+	}
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void cvram_metric_key(const char *workload, json_object *metric, char *buf, size_t len)
+{
+	json_object *name, *labels, *v;
+	const char *keys[32];
+	size_t n = 0, used;
+
+	json_object_object_get_ex(metric, "name", &name);
+	used = (size_t)snprintf(buf, len, "%s/%s", workload, json_object_get_string(name));
+	if (!json_object_object_get_ex(metric, "labels", &labels) || !json_object_is_type(labels, json_type_object))
+		return;
+	json_object_object_foreach(labels, key, val) {
+		(void)val;
+		if (n < 32)
+			keys[n++] = key;
+	}
+	qsort(keys, n, sizeof(*keys), by_key);
+	for (size_t i = 0; i < n && used < len; i++) {
+		json_object_object_get_ex(labels, keys[i], &v);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s%s", i ? "," : "{", keys[i],
+					 json_object_get_string(v), i + 1 == n ? "}" : "");
+	}
+}
+
 struct dat_buf {
 	char *text;
 	size_t len, cap;
@@ -167,61 +469,45 @@ static double num(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
 }
 
-void cvram_metrics_walk(json_object *o, const char *path, cvram_metric_fn fn, void *ctx)
+/* One row per metric with a summary or a value. */
+static void dat_row(void *ctx, const char *workload, json_object *metric)
 {
-	json_object *x;
-	char sub[512];
+	json_object *unit, *better, *s, *v;
+	char key[600], line[900];
 
-	if (json_object_is_type(o, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(o); i++) {
-			json_object *item = json_object_array_get_idx(o, i), *name;
+	cvram_metric_key(workload, metric, key, sizeof(key));
+	json_object_object_get_ex(metric, "unit", &unit);
+	json_object_object_get_ex(metric, "better", &better);
+	if (json_object_object_get_ex(metric, "value", &v)) {
+		double x = json_object_get_double(v);
 
-			if (json_object_object_get_ex(item, "workload", &name))
-				snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", json_object_get_string(name));
-			else
-				snprintf(sub, sizeof(sub), "%s%s%zu", path, *path ? "." : "", i);
-			cvram_metrics_walk(item, sub, fn, ctx);
-		}
+		snprintf(line, sizeof(line), "%s %s %s 1 %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", key,
+			 json_object_get_string(unit), json_object_get_string(better), x, x, x, x, x, x, x);
+	} else if (json_object_object_get_ex(metric, "summary", &s)) {
+		snprintf(line, sizeof(line), "%s %s %s %.0f %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", key,
+			 json_object_get_string(unit), json_object_get_string(better), num(s, "n"), num(s, "min"),
+			 num(s, "median"), num(s, "mean"), num(s, "max"), num(s, "ci95_lo"), num(s, "ci95_hi"),
+			 num(s, "p99"));
+	} else {
 		return;
 	}
-	if (!json_object_is_type(o, json_type_object))
-		return;
-	if (json_object_object_get_ex(o, "unit", &x) &&
-	    (json_object_object_get_ex(o, "summary", &x) || json_object_object_get_ex(o, "samples", &x))) {
-		fn(ctx, path, o);
-		return;
-	}
-	json_object_object_foreach(o, key, val) {
-		if (!strcmp(key, "context") || !strcmp(key, "kernel_log"))
-			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
-		cvram_metrics_walk(val, sub, fn, ctx);
-	}
+	dat_append(ctx, line);
 }
 
-/* One .dat row per metric that has a summary. */
-static void dat_row(void *ctx, const char *path, json_object *metric)
+char *cvram_metrics_table(json_object *doc)
 {
-	json_object *unit, *s;
-	char line[700];
+	struct dat_buf b = { NULL, 0, 0 };
 
-	if (!json_object_object_get_ex(metric, "summary", &s))
-		return;
-	json_object_object_get_ex(metric, "unit", &unit);
-	snprintf(line, sizeof(line), "%s %s %.0f %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", path,
-		 json_object_get_string(unit), num(s, "n"), num(s, "min"), num(s, "median"), num(s, "mean"),
-		 num(s, "max"), num(s, "ci95_lo"), num(s, "ci95_hi"), num(s, "p99"));
-	dat_append(ctx, line);
+	dat_append(&b, "# cvram metrics: key unit better n min median mean max ci95_lo ci95_hi p99\n");
+	cvram_metrics_each(doc, dat_row, &b);
+	return b.text;
 }
 
 int cvram_write_dat(const char *path, json_object *doc)
 {
-	struct dat_buf b = { NULL, 0, 0 };
-	int rc;
+	char *text = cvram_metrics_table(doc);
+	int rc = text ? cvram_write_text_atomic(path, text, strlen(text)) : -ENOMEM;
 
-	dat_append(&b, "# cvram metrics: path unit n min median mean max ci95_lo ci95_hi p99\n");
-	cvram_metrics_walk(doc, "", dat_row, &b);
-	rc = b.text ? cvram_write_text_atomic(path, b.text, b.len) : -ENOMEM;
-	free(b.text);
+	free(text);
 	return rc;
 }

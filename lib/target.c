@@ -67,6 +67,25 @@ int cvram_migrate(struct cvram_target *t, void *addr, size_t npages, enum cvram_
 	return t->ops->migrate(t, addr, npages, dir, m);
 }
 
+int cvram_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir)
+{
+	if (!(t->caps & CVRAM_CAP_MIGRATE) || !t->ops->migrate_bare)
+		return -EOPNOTSUPP;
+	return t->ops->migrate_bare(t, addr, npages, dir);
+}
+
+bool cvram_has_bare_migration(const struct cvram_target *t)
+{
+	return (t->caps & CVRAM_CAP_MIGRATE) && t->ops->migrate_bare;
+}
+
+int cvram_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc)
+{
+	if (!(t->caps & CVRAM_CAP_PAGE_LOCATION) || !t->ops->locate)
+		return -EOPNOTSUPP;
+	return t->ops->locate(t, addr, npages, loc);
+}
+
 const char *cvram_kind_name(enum cvram_kind k)
 {
 	switch (k) {
@@ -98,6 +117,10 @@ void cvram_caps_format(unsigned caps, char *buf, size_t len)
 		{ CVRAM_CAP_CPU_FAULTS_BACK, "cpu-faults-back" },
 		{ CVRAM_CAP_PAGE_OUTCOME, "page-outcome" },
 		{ CVRAM_CAP_PAGE_LOCATION, "page-location" },
+		{ CVRAM_CAP_ANON_ONLY, "anon-only" },
+		{ CVRAM_CAP_HOLE_STOPS, "hole-stops" },
+		{ CVRAM_CAP_FILLS_EMPTY, "fills-empty" },
+		{ CVRAM_CAP_SMALL_FIXED, "small-fixed" },
 	};
 	size_t used = 0;
 

@@ -76,7 +76,7 @@ size_t cvram_verify_location(struct cvram_target *t, const char *when, const voi
 		cvram_err("location check %s: out of memory", when);
 		return npages;
 	}
-	rc = t->ops->locate(t, buf, npages, loc);
+	rc = cvram_locate(t, buf, npages, loc);
 	if (rc) {
 		cvram_err("location check %s: %s", when, strerror(-rc));
 		free(loc);
@@ -123,7 +123,7 @@ size_t cvram_count_at(struct cvram_target *t, const void *buf, size_t npages, en
 	uint8_t *loc = malloc(npages ? npages : 1);
 	size_t n = 0;
 
-	if (!loc || t->ops->locate(t, buf, npages, loc)) {
+	if (!loc || cvram_locate(t, buf, npages, loc)) {
 		free(loc);
 		return SIZE_MAX;
 	}

@@ -3,8 +3,11 @@
  * Welch's t-test, and a verdict that respects the metric's direction and a
  * threshold. Exit 1 when something regressed beyond the threshold.
  *
- * Samples of a metric are pooled over the runs of a set (every repetition
- * of every run). The change and its interval are those of the means
+ * Metrics are matched by their key (workload/name{labels}), never by where
+ * they sit in a document; documents of schema version 1 are upgraded first
+ * (lib/upgrade.c). Samples of a metric are pooled over the runs of a set
+ * (every repetition of every run); metrics with a single value (ratios and
+ * other derived figures) are left out: they have no spread to test. The change and its interval are those of the means
  * (Welch-Satterthwaite degrees of freedom), relative to the base mean.
  *
  * Exit status: 0 nothing regressed, 1 a regression, 2 bad usage or input
@@ -34,7 +37,8 @@ struct series {
 
 struct metric {
 	char *path;
-	char unit[24];
+	char unit[72];
+	enum direction dir;
 	struct series set[2];	/* 0 base, 1 new */
 };
 
@@ -48,19 +52,6 @@ struct compare {
 	char target[2][160];	/* what each set measured: target/kind */
 };
 
-static enum direction direction_of(const char *unit)
-{
-	static const char *const higher[] = { "GB/s", "MiB/s", "MB/s", "pages/s", "ops/s", NULL };
-	static const char *const lower[] = { "s", "ns", "us", "ms", "ns/access", NULL };
-
-	for (size_t i = 0; higher[i]; i++)
-		if (!strcmp(unit, higher[i]))
-			return HIGHER_BETTER;
-	for (size_t i = 0; lower[i]; i++)
-		if (!strcmp(unit, lower[i]))
-			return LOWER_BETTER;
-	return NO_DIRECTION;
-}
 
 static int push(struct series *s, double v)
 {
@@ -77,7 +68,7 @@ static int push(struct series *s, double v)
 	return 0;
 }
 
-static struct metric *find_metric(struct compare *c, const char *path, const char *unit)
+static struct metric *find_metric(struct compare *c, const char *path, const char *unit, const char *better)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (!strcmp(c->m[i].path, path))
@@ -86,6 +77,8 @@ static struct metric *find_metric(struct compare *c, const char *path, const cha
 		return NULL;
 	c->m[c->n].path = strdup(path);
 	snprintf(c->m[c->n].unit, sizeof(c->m[c->n].unit), "%s", unit);
+	c->m[c->n].dir = !strcmp(better, "higher") ? HIGHER_BETTER : !strcmp(better, "lower") ? LOWER_BETTER :
+			 NO_DIRECTION;
 	return &c->m[c->n++];
 }
 
@@ -95,16 +88,19 @@ struct collecting {
 };
 
 /* The samples of one metric into its series of this set. */
-static void collect(void *ctx, const char *path, json_object *metric)
+static void collect(void *ctx, const char *workload, json_object *metric)
 {
 	struct collecting *k = ctx;
-	json_object *unit, *samples;
+	json_object *unit, *better, *samples;
 	struct metric *m;
+	char path[600];
 
 	if (!json_object_object_get_ex(metric, "samples", &samples) || !json_object_is_type(samples, json_type_array))
 		return;
 	json_object_object_get_ex(metric, "unit", &unit);
-	m = find_metric(k->c, path, json_object_get_string(unit));
+	json_object_object_get_ex(metric, "better", &better);
+	cvram_metric_key(workload, metric, path, sizeof(path));
+	m = find_metric(k->c, path, json_object_get_string(unit), json_object_get_string(better));
 	for (size_t i = 0; m && i < json_object_array_length(samples); i++)
 		push(&m->set[k->set], json_object_get_double(json_object_array_get_idx(samples, i)));
 }
@@ -121,26 +117,15 @@ static const char *get_str(json_object *o, const char *a, const char *b)
 /* Load one results document into a set; one line and -1 on bad input. */
 static int load(struct compare *c, const char *file, int set)
 {
-	json_object *doc = json_object_from_file(file), *v, *ctx, *results;
-	char what[160];
+	char what[160], err[600];
+	json_object *doc = cvram_results_load(file, err, sizeof(err)), *ctx;
 
 	if (!doc) {
-		cvram_err("%s: missing or not valid JSON", file);
+		cvram_err("%s", err);
 		return -1;
 	}
-	if (!json_object_object_get_ex(doc, "schema", &v) || strcmp(json_object_get_string(v), CVRAM_SCHEMA_NAME)) {
-		cvram_err("%s: not a cvram results document (no \"schema\": \"%s\")", file, CVRAM_SCHEMA_NAME);
-		json_object_put(doc);
-		return -1;
-	}
-	if (!json_object_object_get_ex(doc, "schema_version", &v) || json_object_get_int(v) != CVRAM_SCHEMA_VERSION) {
-		cvram_err("%s: schema version %s, this cvram-compare reads version %d", file,
-			  v ? json_object_get_string(v) : "missing", CVRAM_SCHEMA_VERSION);
-		json_object_put(doc);
-		return -1;
-	}
-	if (!json_object_object_get_ex(doc, "context", &ctx) || !json_object_object_get_ex(doc, "results", &results)) {
-		cvram_err("%s: no context or results", file);
+	if (!json_object_object_get_ex(doc, "context", &ctx) || !json_object_is_type(ctx, json_type_object)) {
+		cvram_err("%s: no context object at .context", file);
 		json_object_put(doc);
 		return -1;
 	}
@@ -153,7 +138,7 @@ static int load(struct compare *c, const char *file, int set)
 		json_object_put(doc);
 		return -1;
 	}
-	cvram_metrics_walk(results, "results", collect, &(struct collecting){ c, set });
+	cvram_metrics_each(doc, collect, &(struct collecting){ c, set });
 	json_object_put(doc);
 	return 0;
 }
@@ -169,7 +154,7 @@ static void judge(const struct compare *c, const struct metric *m, struct verdic
 {
 	const struct series *a = &m->set[0], *b = &m->set[1];
 	struct cvram_summary sa, sb;
-	enum direction dir = direction_of(m->unit);
+	enum direction dir = m->dir;
 	double va, vb, se, df, t, tq, worse;
 
 	memset(v, 0, sizeof(*v));

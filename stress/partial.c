@@ -2,15 +2,17 @@
  * outcome checked against what is expected for its reason, and every
  * page's data verified whether it moved or not.
  *
- * Expectations (6.1, see README): device migration (test_hmm) takes only
- * private anonymous pages, so file-backed and shared pages stay; pages that
- * are long-term pinned (io_uring fixed buffers) stay everywhere; a
- * never-touched page gets a zeroed device page; a hole ends the test_hmm
- * call with EINVAL (pages before it moved, after it not) while move_pages
- * skips just the hole; THPs are split and move. Exhausting a coherent
- * device leaves the pages beyond its size behind, and 6.1 warns
- * "Conflicting mapping in same section" once per attempt: a known defect,
- * reported with the kernel's lines. */
+ * Expectations come from the target's capability bits, never from its
+ * name or kind (6.1 behaviour, see README): with CVRAM_CAP_ANON_ONLY
+ * (migrate_vma) only private anonymous pages move, so file-backed and
+ * shared pages stay; pages that are long-term pinned (io_uring fixed
+ * buffers) stay everywhere; with CVRAM_CAP_FILLS_EMPTY a never-touched
+ * page gets a zeroed device page; with CVRAM_CAP_HOLE_STOPS a hole ends
+ * the call (pages before it moved, after it not), else just the hole is
+ * skipped (move_pages); THPs are split and move. A CVRAM_CAP_SMALL_FIXED
+ * device is exhausted: the pages beyond its size stay behind, and 6.1
+ * warns "Conflicting mapping in same section" once per attempt (a known
+ * defect, reported with the kernel's lines). */
 #include "config.h"
 
 #include <errno.h>
@@ -23,10 +25,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define REGION_PAGES 64
@@ -50,7 +52,6 @@ struct partial {
 	struct cvram_run *run;
 	struct cvram_target *t;
 	uint32_t writer;
-	bool device;		/* test_hmm device (private or coherent) rather than a node */
 	size_t bad;
 	json_object *failures;
 };
@@ -61,6 +62,11 @@ struct reason {
 	/* Build the region and its expectations; -1 with a note = not applicable. */
 	int (*setup)(struct partial *p, struct region *r);
 };
+
+static bool has(const struct partial *p, unsigned cap)
+{
+	return (p->t->caps & cap) != 0;
+}
 
 static void fill(struct partial *p, struct region *r)
 {
@@ -153,7 +159,7 @@ static int map_memfd(struct partial *p, struct region *r, int flags)
 		(void)*(volatile char *)(r->buf + i * CVRAM_PAGE_SIZE);
 	/* Device migration takes only anonymous memory; move_pages moves
 	 * page cache pages mapped by one process. */
-	expect_all(r, p->device ? EXPECT_STAYED : EXPECT_MOVED);
+	expect_all(r, has(p, CVRAM_CAP_ANON_ONLY) ? EXPECT_STAYED : EXPECT_MOVED);
 	return 0;
 }
 
@@ -172,7 +178,7 @@ static int setup_shared_anon(struct partial *p, struct region *r)
 	if (map_anon(r, REGION_PAGES, MAP_SHARED))
 		return -1;
 	fill(p, r);
-	expect_all(r, p->device ? EXPECT_STAYED : EXPECT_MOVED);
+	expect_all(r, has(p, CVRAM_CAP_ANON_ONLY) ? EXPECT_STAYED : EXPECT_MOVED);
 	return 0;
 }
 
@@ -201,8 +207,8 @@ static int setup_untouched(struct partial *p, struct region *r)
 	if (map_anon(r, REGION_PAGES, MAP_PRIVATE))
 		return -1;
 	memset(r->zero, 1, r->npages);
-	/* test_hmm gives a hole a zeroed device page; move_pages has nothing to move. */
-	expect_all(r, p->device ? EXPECT_MOVED : EXPECT_STAYED);
+	/* migrate_vma gives an empty entry a zeroed device page; move_pages has nothing to move. */
+	expect_all(r, has(p, CVRAM_CAP_FILLS_EMPTY) ? EXPECT_MOVED : EXPECT_STAYED);
 	return 0;
 }
 
@@ -213,7 +219,7 @@ static int setup_hole(struct partial *p, struct region *r)
 	r->hole = r->npages / 2;
 	munmap(r->buf + r->hole * CVRAM_PAGE_SIZE, CVRAM_PAGE_SIZE);
 	expect_all(r, EXPECT_MOVED);
-	if (p->device)	/* the ioctl stops with EINVAL at the hole */
+	if (has(p, CVRAM_CAP_HOLE_STOPS))
 		memset(r->expect + r->hole, EXPECT_STAYED, r->npages - r->hole);
 	return 0;
 }
@@ -223,8 +229,8 @@ static int setup_exhaust(struct partial *p, struct region *r)
 {
 	size_t capacity = (size_t)(p->t->mem_bytes / CVRAM_PAGE_SIZE);
 
-	if (p->t->kind != CVRAM_KIND_COHERENT || !capacity) {
-		r->note = "only a coherent device has a fixed size to exhaust";
+	if (!has(p, CVRAM_CAP_SMALL_FIXED) || !capacity) {
+		r->note = "only a device with small, fixed memory is exhausted";
 		return -1;
 	}
 	if (map_anon(r, capacity + REGION_PAGES, MAP_PRIVATE))
@@ -308,7 +314,7 @@ static json_object *compare(struct partial *p, struct region *r, const struct re
 
 		if (i == r->hole)
 			continue;
-		if (!loc || p->t->ops->locate(p->t, r->buf + i * CVRAM_PAGE_SIZE, 1, &loc[i]))
+		if (!loc || cvram_locate(p->t, r->buf + i * CVRAM_PAGE_SIZE, 1, &loc[i]))
 			loc[i] = CVRAM_LOC_UNKNOWN;
 		here = loc[i] == CVRAM_LOC_DEVICE;
 		moved += here;
@@ -372,18 +378,15 @@ not_applicable:
 
 static int partial_run(struct cvram_run *run)
 {
-	struct partial p = { run, run->target, (uint32_t)getpid(), false, 0, json_object_new_array() };
+	struct partial p = { run, run->target, (uint32_t)getpid(), 0, json_object_new_array() };
 	json_object *table = json_object_new_array();
-
-	p.device = p.t->kind == CVRAM_KIND_PRIVATE || p.t->kind == CVRAM_KIND_COHERENT;
 	printf("partial: target %s %s (%s): expected vs actual outcome per reason\n", p.t->ops->name, p.t->device,
 	       cvram_kind_name(p.t->kind));
 	printf("  %-13s %6s %9s %6s %6s %-16s\n", "reason", "pages", "exp.moved", "moved", "stayed", "call");
 	for (size_t i = 0; reasons[i].name && !cvram_stopped(run); i++)
 		json_object_array_add(table, run_reason(&p, &reasons[i]));
-	json_object_object_add(run->result, "reasons", table);
-	json_object_object_add(run->result, "bad_pages", json_object_new_int64((int64_t)p.bad));
-	json_object_object_add(run->result, "failures", p.failures);
+	cvram_detail(run, "reasons", table);
+	cvram_integrity(run, p.bad, p.failures);
 	printf("partial: %s\n", p.bad ? "FAIL" : "PASS");
 	return p.bad ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
 }

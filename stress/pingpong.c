@@ -8,10 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
+#include "cvram/rng.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 
 enum op { OP_TO_DEVICE, OP_TO_SYSTEM, OP_CPU_WRITE, NOPS };
 
@@ -25,24 +26,15 @@ struct pingpong {
 	size_t npages;
 	uint32_t writer;
 	uint64_t rng;
-	uint64_t ops[NOPS], pages_moved[NOPS], verifies;
+	uint64_t ops[NOPS], errors[NOPS], pages_moved[NOPS], verifies;
 	size_t bad;
 	json_object *failures;
 };
 
-/* xorshift64*: reproducible from --seed. */
-static uint64_t next_random(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
 static void random_range(struct pingpong *p, size_t *first, size_t *count)
 {
-	*first = (size_t)(next_random(&p->rng) % p->npages);
-	*count = 1 + (size_t)(next_random(&p->rng) % (p->npages - *first));
+	*first = (size_t)(cvram_rng_next(&p->rng) % p->npages);
+	*count = 1 + (size_t)(cvram_rng_next(&p->rng) % (p->npages - *first));
 }
 
 static void do_migrate(struct pingpong *p, enum op op, size_t first, size_t count)
@@ -56,6 +48,7 @@ static void do_migrate(struct pingpong *p, enum op op, size_t first, size_t coun
 	if (rc) {
 		cvram_err("%s of pages %zu-%zu failed: %s", op_names[op], first, first + count - 1, strerror(-rc));
 		p->bad++;
+		p->errors[op]++;
 		return;
 	}
 	p->pages_moved[op] += m.migrated;
@@ -73,7 +66,7 @@ static void do_cpu_write(struct pingpong *p, size_t first, size_t count)
 
 static void step(struct pingpong *p)
 {
-	enum op op = (p->t->caps & CVRAM_CAP_MIGRATE) ? (enum op)(next_random(&p->rng) % NOPS) : OP_CPU_WRITE;
+	enum op op = (p->t->caps & CVRAM_CAP_MIGRATE) ? (enum op)(cvram_rng_next(&p->rng) % NOPS) : OP_CPU_WRITE;
 	char when[96];
 	size_t first, count;
 
@@ -92,22 +85,16 @@ static void step(struct pingpong *p)
 
 static void record(struct pingpong *p, double secs)
 {
-	json_object *ops = json_object_new_object();
-
 	for (int i = 0; i < NOPS; i++) {
-		json_object *o = json_object_new_object();
+		json_object *o = cvram_operation(p->run, op_names[i], p->ops[i], p->errors[i]);
 
-		json_object_object_add(o, "calls", json_object_new_int64((int64_t)p->ops[i]));
 		json_object_object_add(o, "pages", json_object_new_int64((int64_t)p->pages_moved[i]));
-		json_object_object_add(ops, op_names[i], o);
 		printf("  %-10s %10llu calls %12llu pages\n", op_names[i], (unsigned long long)p->ops[i],
 		       (unsigned long long)p->pages_moved[i]);
 	}
-	json_object_object_add(p->run->result, "operations", ops);
-	json_object_object_add(p->run->result, "full_verifies", json_object_new_int64((int64_t)p->verifies));
-	json_object_object_add(p->run->result, "bad_pages", json_object_new_int64((int64_t)p->bad));
-	json_object_object_add(p->run->result, "seconds", json_object_new_double(secs));
-	json_object_object_add(p->run->result, "failures", p->failures);
+	cvram_operation(p->run, "verify", p->verifies, 0);
+	cvram_integrity(p->run, p->bad, p->failures);
+	cvram_detail(p->run, "seconds", json_object_new_double(secs));
 }
 
 static int pingpong_run(struct cvram_run *run)
@@ -116,8 +103,6 @@ static int pingpong_run(struct cvram_run *run)
 	uint64_t size = run->opts->sizes[0], t0, end;
 	struct cvram_migration m = { 0 };
 
-	if (cvram_check_fits(run, size))
-		return CVRAM_EXIT_USAGE;
 	p.npages = (size_t)(size / CVRAM_PAGE_SIZE);
 	p.rng = run->opts->seed | 1;
 	p.buf = cvram_map(size);
@@ -155,5 +140,6 @@ const struct cvram_workload cvram_stress_pingpong = {
 	.name = "pingpong",
 	.summary = "random migrations both ways and CPU rewrites, every page verified after every step",
 	.needs = 0,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_DURATION | CVRAM_USES_SEED | CVRAM_USES_DEVICE_SIZE,
 	.run = pingpong_run,
 };

@@ -17,26 +17,49 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
+#include "cvram/child.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define HOG_STEP (16ull << 20)
-#define CHILD_BAD_EXIT 1
 #define CHILD_SETUP_EXIT 3
+#define CHILD_BAD_BASE 10	/* exit 10 + n: n (at most 100) bad pages found */
+#define CHILD_BAD_MAX 100
+#define MOVER_GRACE_NS (60ull * 1000000000ull) /* past its end, a mover is hung */
 #define FILL_CHUNK_PAGES 256
 
-/* A child that keeps its working set moving and checks it every round.
- * Exit 0: all verified; 1: bad data; 3: could not start. */
-static int mover_main(struct cvram_target *parent, uint64_t bytes, uint64_t end_ns, uint32_t seed)
+struct mover_args {
+	struct cvram_target *parent;
+	uint64_t bytes, end_ns;
+	uint32_t seed;
+	const char *cgroup;	/* cgroup.procs to join first, or NULL */
+};
+
+static int bad_exit(size_t bad)
 {
-	struct cvram_target t;
+	return CHILD_BAD_BASE + (int)(bad > CHILD_BAD_MAX ? CHILD_BAD_MAX : bad);
+}
+
+/* A child that keeps its working set moving and checks it every round.
+ * Exit 0: all verified; 10 + n: n bad pages; 3: could not start. */
+static int mover_main(void *arg)
+{
+	struct mover_args *a = arg;
+	struct cvram_target *parent = a->parent, t;
+	uint64_t bytes = a->bytes, end_ns = a->end_ns;
+	uint32_t seed = a->seed;
+	size_t bad;
+	char me[32];
 	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE);
 	struct cvram_mismatch m[1];
 	char *buf;
 
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	if (a->cgroup && cvram_write_file(a->cgroup, me))
+		return CHILD_SETUP_EXIT;
 	if (cvram_target_open(&t, parent->ops, &parent->cfg) != CVRAM_OPEN_OK)
 		return CHILD_SETUP_EXIT;
 	buf = cvram_map(bytes);
@@ -59,11 +82,11 @@ static int mover_main(struct cvram_target *parent, uint64_t bytes, uint64_t end_
 		struct cvram_migration mg = { 0 };
 
 		cvram_migrate(&t, buf, npages, CVRAM_TO_DEVICE, &mg);
-		if (cvram_pattern_check_range(buf, npages, seed, NULL, (uint32_t)getpid(), m, 1))
-			return CHILD_BAD_EXIT;
+		if ((bad = cvram_pattern_check_range(buf, npages, seed, NULL, (uint32_t)getpid(), m, 1)))
+			return bad_exit(bad);
 		cvram_migrate(&t, buf, npages, CVRAM_TO_SYSTEM, &mg);
-		if (cvram_pattern_check_range(buf, npages, seed, NULL, (uint32_t)getpid(), m, 1))
-			return CHILD_BAD_EXIT;
+		if ((bad = cvram_pattern_check_range(buf, npages, seed, NULL, (uint32_t)getpid(), m, 1)))
+			return bad_exit(bad);
 	}
 	return 0;
 }
@@ -82,8 +105,9 @@ static long long read_key(const char *path, const char *key)
 	return v;
 }
 
-/* How a child ended, in words and as a failure flag. */
-static bool describe_end(int status, bool oom_killed, json_object *o, const char *who)
+/* How a child ended, in words and as a failure flag; bad pages it found
+ * are added to *bad. */
+static bool describe_end(int status, bool oom_killed, json_object *o, const char *who, uint64_t *bad)
 {
 	const char *what = "completed and verified every page";
 	bool failed = false;
@@ -92,9 +116,10 @@ static bool describe_end(int status, bool oom_killed, json_object *o, const char
 		what = oom_killed && WTERMSIG(status) == SIGKILL ? "killed by the OOM killer" : "killed by a signal";
 		failed = !(oom_killed && WTERMSIG(status) == SIGKILL);
 		json_object_object_add(o, "signal", json_object_new_int(WTERMSIG(status)));
-	} else if (WEXITSTATUS(status) == CHILD_BAD_EXIT) {
+	} else if (WEXITSTATUS(status) > CHILD_BAD_BASE) {
 		what = "found corrupted pages";
 		failed = true;
+		*bad += (uint64_t)(WEXITSTATUS(status) - CHILD_BAD_BASE);
 	} else if (WEXITSTATUS(status)) {
 		what = "could not start";
 		failed = true;
@@ -104,32 +129,27 @@ static bool describe_end(int status, bool oom_killed, json_object *o, const char
 	return failed;
 }
 
-static pid_t spawn_mover(struct cvram_run *run, uint64_t bytes, uint64_t end_ns, const char *cgroup)
+/* Run a mover to its end (plus a grace period) and return its status. */
+static int run_mover(struct cvram_run *run, uint64_t bytes, uint64_t end_ns, const char *cgroup)
 {
-	pid_t pid;
+	struct mover_args args = { run->target, bytes, end_ns, 5, cgroup };
+	pid_t pid = cvram_child_spawn(mover_main, &args, 0);
+	int status = CHILD_SETUP_EXIT << 8;
+	char why[160];
 
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		char me[32];
-
-		snprintf(me, sizeof(me), "%d", (int)getpid());
-		if (cgroup && cvram_write_file(cgroup, me))
-			_exit(CHILD_SETUP_EXIT);
-		_exit(mover_main(run->target, bytes, end_ns, 5));
-	}
-	return pid;
+	if (cvram_child_wait(pid, end_ns + MOVER_GRACE_NS, NULL, &status, why, sizeof(why)) >= CVRAM_CHILD_STUCK)
+		cvram_err("pressure: mover: %s", why);
+	return status;
 }
 
 /* Returns 1 on a failure, 0 otherwise; not-applicable is recorded. */
-static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out)
+static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out, uint64_t *bad)
 {
 	char dir[96], path[128], max[32];
 	json_object *o = json_object_new_object();
 	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull / 2;
-	int status = 0, failed;
+	int status, failed;
 	long long kills;
-	pid_t pid;
 
 	json_object_object_add(out, "cgroup", o);
 	snprintf(dir, sizeof(dir), CGROUP_ROOT "/cvram-%d", (int)getpid());
@@ -150,23 +170,20 @@ static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out)
 	json_object_object_add(o, "memory_max", json_object_new_uint64(bytes / 2));
 	json_object_object_add(o, "working_set", json_object_new_uint64(bytes));
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	pid = spawn_mover(run, bytes, end, path);
-	waitpid(pid, &status, 0);
+	status = run_mover(run, bytes, end, path);
 	snprintf(path, sizeof(path), "%s/memory.events", dir);
 	kills = read_key(path, "oom_kill");
 	json_object_object_add(o, "oom_kills", json_object_new_int64(kills));
-	failed = describe_end(status, kills > 0, o, "cgroup");
+	failed = describe_end(status, kills > 0, o, "cgroup", bad);
 	rmdir(dir);
 	return failed;
 }
 
 /* The hog takes system memory in steps until it holds `limit` or dies. */
-static pid_t spawn_hog(uint64_t limit)
+static int hog_main(void *arg)
 {
-	pid_t pid = fork();
+	uint64_t limit = *(const uint64_t *)arg;
 
-	if (pid != 0)
-		return pid;
 	for (uint64_t held = 0; held < limit; held += HOG_STEP) {
 		char *p = cvram_map(HOG_STEP);
 
@@ -175,29 +192,29 @@ static pid_t spawn_hog(uint64_t limit)
 		memset(p, 0xa5, HOG_STEP);
 	}
 	pause();
-	_exit(0);
+	return 0;
 }
 
-static int hog_case(struct cvram_run *run, uint64_t bytes, json_object *out)
+static int hog_case(struct cvram_run *run, uint64_t bytes, json_object *out, uint64_t *bad)
 {
 	json_object *o = json_object_new_object();
 	long pages = sysconf(_SC_AVPHYS_PAGES);
 	uint64_t hog_bytes = pages > 0 ? (uint64_t)pages * CVRAM_PAGE_SIZE / 10 * 8 : 0;
 	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull / 2;
-	int status = 0, hog_status = 0, failed;
+	int status, hog_status = 0, failed;
 	long long kills = read_key("/proc/vmstat", "oom_kill");
-	pid_t hog, mover;
+	char why[160];
+	pid_t hog;
 
 	json_object_object_add(out, "hog", o);
 	json_object_object_add(o, "hog_bytes", json_object_new_uint64(hog_bytes));
-	hog = spawn_hog(hog_bytes);
-	mover = spawn_mover(run, bytes, end, NULL);
-	waitpid(mover, &status, 0);
-	kill(hog, SIGKILL);
-	waitpid(hog, &hog_status, 0);
+	hog = cvram_child_spawn(hog_main, &hog_bytes, 0);
+	status = run_mover(run, bytes, end, NULL);
+	if (cvram_child_kill(hog, &hog_status, why, sizeof(why)) >= CVRAM_CHILD_STUCK)
+		cvram_err("pressure: memory hog: %s", why);
 	kills = read_key("/proc/vmstat", "oom_kill") - kills;
 	json_object_object_add(o, "oom_kills", json_object_new_int64(kills));
-	failed = describe_end(status, kills > 0, o, "mover");
+	failed = describe_end(status, kills > 0, o, "mover", bad);
 	json_object_object_add(o, "hog_was_oom_killed",
 			       json_object_new_boolean(WIFSIGNALED(hog_status) && WTERMSIG(hog_status) == SIGKILL &&
 						       cvram_now_ns() < end));
@@ -206,23 +223,20 @@ static int hog_case(struct cvram_run *run, uint64_t bytes, json_object *out)
 
 static int pressure_run(struct cvram_run *run)
 {
-	uint64_t bytes = run->opts->sizes[0];
+	uint64_t bytes = run->opts->sizes[0], bad = 0;
 	json_object *out = json_object_new_object();
 	int failed;
 
 	printf("pressure: target %s %s (%s), working set %llu bytes, %.1f s\n", run->target->ops->name,
 	       run->target->device, cvram_kind_name(run->target->kind), (unsigned long long)bytes,
 	       (double)run->opts->duration_ms / 1000);
-	if (cvram_check_fits(run, bytes)) {
-		json_object_put(out);
-		return CVRAM_EXIT_USAGE;
-	}
-	failed = cgroup_case(run, bytes, out);
+	failed = cgroup_case(run, bytes, out, &bad);
 	if (!cvram_stopped(run))
-		failed |= hog_case(run, bytes, out);
+		failed |= hog_case(run, bytes, out, &bad);
 	json_object_object_add(out, "oversubscription", json_object_new_string(
 		"see partial/exhaustion: on 6.1 every page beyond a coherent test_hmm device costs a kernel WARNING"));
-	json_object_object_add(run->result, "pressure", out);
+	cvram_detail(run, "pressure", out);
+	cvram_integrity(run, bad, NULL);
 	printf("pressure: %s\n", failed ? "FAIL" : "PASS");
 	return failed ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
 }
@@ -231,6 +245,7 @@ const struct cvram_workload cvram_stress_pressure = {
 	.name = "pressure",
 	.summary = "working sets on the device under a cgroup memory.max and a memory hog; OOM kills reported",
 	.needs = CVRAM_CAP_MIGRATE,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_DURATION | CVRAM_USES_DEVICE_SIZE,
 	.quick_size = 32u << 20,
 	.run = pressure_run,
 };

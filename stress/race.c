@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -20,9 +21,11 @@
 #include <unistd.h>
 
 #include "book.h"
-#include "cvram/cli.h"
+#include "cvram/child.h"
 #include "cvram/cvram.h"
+#include "cvram/rng.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define RANGE_MAX 64		/* pages per migrate/disruptor operation */
@@ -58,26 +61,29 @@ struct race {
 	uint64_t seed;
 };
 
+/* race's own options. */
+struct race_opts {
+	bool no_disturb;	/* no other process disturbs the device */
+};
+
+static const struct cvram_option race_options[] = {
+	{ "no-disturb", NULL, CVRAM_OPT_FLAG, offsetof(struct race_opts, no_disturb), 0, 0, 0, 0,
+	  "no other process closes or migrates the device under the run" },
+	{ NULL, NULL, CVRAM_OPT_FLAG, 0, 0, 0, 0, 0, NULL },
+};
+
 struct worker {
 	struct race *r;
 	int id;
 	uint64_t rng;
 };
 
-static uint64_t next_random(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
 static void random_range(struct worker *w, size_t *first, size_t *count)
 {
 	size_t n = w->r->b.npages;
 
-	*first = (size_t)(next_random(&w->rng) % n);
-	*count = 1 + (size_t)(next_random(&w->rng) % RANGE_MAX);
+	*first = (size_t)(cvram_rng_next(&w->rng) % n);
+	*count = 1 + (size_t)(cvram_rng_next(&w->rng) % RANGE_MAX);
 	if (*first + *count > n)
 		*count = n - *first;
 }
@@ -95,7 +101,7 @@ static void *cpu_thread(void *p)
 	enum race_op op = w->id % 2 ? OP_WRITE : OP_READ;
 
 	while (!atomic_load(&r->stop)) {
-		size_t i = (size_t)(next_random(&w->rng) % r->b.npages);
+		size_t i = (size_t)(cvram_rng_next(&w->rng) % r->b.npages);
 
 		pthread_rwlock_rdlock(&r->layout);
 		book_lock(&r->b, i);
@@ -118,7 +124,7 @@ static void *atomic_thread(void *p)
 	int k = w->id;
 
 	while (!atomic_load(&r->stop)) {
-		size_t pg = (size_t)(next_random(&w->rng) % ATOMIC_PAGES);
+		size_t pg = (size_t)(cvram_rng_next(&w->rng) % ATOMIC_PAGES);
 		uint64_t *slot = &r->atom[pg * ATOMIC_SLOTS + (size_t)k];
 
 		__atomic_fetch_add(slot, 1, __ATOMIC_SEQ_CST);
@@ -134,13 +140,13 @@ static void *migrate_thread(void *p)
 	struct race *r = w->r;
 
 	while (!atomic_load(&r->stop)) {
-		enum race_op op = next_random(&w->rng) % 2 ? OP_TO_DEVICE : OP_TO_SYSTEM;
+		enum race_op op = cvram_rng_next(&w->rng) % 2 ? OP_TO_DEVICE : OP_TO_SYSTEM;
 		enum cvram_dir dir = op == OP_TO_DEVICE ? CVRAM_TO_DEVICE : CVRAM_TO_SYSTEM;
 		struct cvram_migration m = { 0 };
 		size_t first, count;
 		int rc;
 
-		if (next_random(&w->rng) % 8 == 0) {	/* the atomic pages move too */
+		if (cvram_rng_next(&w->rng) % 8 == 0) {	/* the atomic pages move too */
 			rc = cvram_migrate(r->t, r->atom, ATOMIC_PAGES, dir, &m);
 		} else {
 			random_range(w, &first, &count);
@@ -233,10 +239,20 @@ static void op_mremap(struct worker *w)
 	pthread_rwlock_unlock(&r->layout);
 }
 
+struct fork_args {
+	struct race *r;
+	size_t first, count;
+	const uint32_t *gens;
+};
+
 /* The child sees the range as it was at fork time, then writes its own
  * copy (copy-on-write); the parent's pages must not change. */
-static int fork_child(struct race *r, size_t first, size_t count, const uint32_t *gens)
+static int fork_child(void *arg)
 {
+	struct fork_args *a = arg;
+	struct race *r = a->r;
+	size_t first = a->first, count = a->count;
+	const uint32_t *gens = a->gens;
 	int bad = 0;
 
 	for (size_t i = 0; i < count; i++)
@@ -256,33 +272,33 @@ static void op_fork(struct worker *w)
 	struct race *r = w->r;
 	uint32_t gens[RANGE_MAX];
 	size_t first, count;
+	struct fork_args args;
 	int status = 0;
-	uint64_t deadline;
+	char why[160];
 	pid_t pid;
 
 	random_range(w, &first, &count);
+	args = (struct fork_args){ r, first, count, gens };
 	pthread_rwlock_rdlock(&r->layout);
 	book_lock_range(&r->b, first, count);
 	for (size_t i = 0; i < count; i++)
 		gens[i] = atomic_load(&r->b.gens[first + i]);
-	pid = fork();
-	if (pid == 0)
-		_exit(fork_child(r, first, count, gens));
+	pid = cvram_child_spawn(fork_child, &args, CVRAM_CHILD_THREADED);
 	book_unlock_range(&r->b, first, count);
 	pthread_rwlock_unlock(&r->layout);
 	if (pid < 0) {
 		count_error(r, OP_FORK, errno);
 		return;
 	}
-	deadline = cvram_now_ns() + FORK_CHILD_DEADLINE_NS;
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (cvram_now_ns() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			cvram_err("fork child %d passed its deadline and was killed", (int)pid);
-			break;
-		}
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	switch (cvram_child_wait(pid, cvram_now_ns() + FORK_CHILD_DEADLINE_NS, NULL, &status, why, sizeof(why))) {
+	case CVRAM_CHILD_EXITED:
+		break;
+	case CVRAM_CHILD_KILLED:
+		cvram_err("fork child %d passed its deadline and was killed", (int)pid);
+		break;
+	default:
+		cvram_err("fork child: %s", why);
+		status = -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		cvram_err("fork child saw %d bad pages (status 0x%x) over pages %zu-%zu", WIFEXITED(status) ?
@@ -313,21 +329,30 @@ static void *disruptor_thread(void *p)
 	return NULL;
 }
 
-/* Another process disturbs the device until killed. */
-static pid_t start_disturber(struct race *r)
+static bool disturbing(const struct race *r)
 {
-	pid_t owner = getpid(), pid;
+	const struct race_opts *own = r->run->own;
 
-	if (!r->t->ops->disturb || r->run->opts->no_disturb)
-		return 0;
-	pid = fork();
-	if (pid != 0)
-		return pid;
+	return r->t->ops->disturb && !own->no_disturb;
+}
+
+/* Another process disturbs the device until killed. */
+static int disturber_main(void *arg)
+{
+	struct race *r = arg;
+	pid_t owner = getppid();
+
 	for (;;) {
 		if (r->t->ops->disturb(r->t, owner) == 0)
 			atomic_fetch_add(r->disturbs, 1);
 		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
 	}
+	return 0;
+}
+
+static pid_t start_disturber(struct race *r)
+{
+	return disturbing(r) ? cvram_child_spawn(disturber_main, r, 0) : 0;
 }
 
 static size_t check_atomics(struct race *r)
@@ -348,27 +373,20 @@ static size_t check_atomics(struct race *r)
 
 static void record(struct race *r, double secs, size_t atomic_bad)
 {
-	json_object *ops = json_object_new_object();
-
 	atomic_store(&r->ops[OP_DISTURB], atomic_load(r->disturbs));
 	printf("  %-14s %12s %8s\n", "operation", "count", "errors");
 	for (int i = 0; i < NOPS; i++) {
-		json_object *o = json_object_new_object();
 		uint64_t n = atomic_load(&r->ops[i]), e = atomic_load(&r->errors[i]);
+		json_object *o = cvram_operation(r->run, op_names[i], n, e);
 
-		json_object_object_add(o, "count", json_object_new_uint64(n));
-		json_object_object_add(o, "errors", json_object_new_uint64(e));
 		if (e)
 			json_object_object_add(o, "last_error", json_object_new_string(strerror(atomic_load(&r->last_errno[i]))));
-		json_object_object_add(ops, op_names[i], o);
 		printf("  %-14s %12llu %8llu%s%s\n", op_names[i], (unsigned long long)n, (unsigned long long)e,
 		       e ? "  last: " : "", e ? strerror(atomic_load(&r->last_errno[i])) : "");
 	}
-	json_object_object_add(r->run->result, "operations", ops);
-	json_object_object_add(r->run->result, "seconds", json_object_new_double(secs));
-	json_object_object_add(r->run->result, "atomic_counter_errors", json_object_new_int64((int64_t)atomic_bad));
-	json_object_object_add(r->run->result, "bad_pages", json_object_new_int64((int64_t)atomic_load(&r->b.bad)));
-	json_object_object_add(r->run->result, "failures", r->b.failures);
+	json_object_object_add(cvram_integrity(r->run, atomic_load(&r->b.bad), r->b.failures), "bad_counters",
+			       json_object_new_int64((int64_t)atomic_bad));
+	cvram_detail(r->run, "seconds", json_object_new_double(secs));
 }
 
 static int start_threads(struct race *r, pthread_t *tid, struct worker *w, int *n)
@@ -434,7 +452,7 @@ static int race_run(struct cvram_run *run)
 	cvram_param(run, "size_bytes", json_object_new_int64((int64_t)run->opts->sizes[0]));
 	cvram_param(run, "duration_ms", json_object_new_int64((int64_t)run->opts->duration_ms));
 	cvram_param(run, "seed", json_object_new_uint64(run->opts->seed));
-	cvram_param(run, "disturbing_process", json_object_new_boolean(r->t->ops->disturb && !run->opts->no_disturb));
+	cvram_param(run, "disturbing_process", json_object_new_boolean(disturbing(r)));
 	printf("race: target %s %s (%s), %zu pages, %.1f s, seed %llu\n", r->t->ops->name, r->t->device,
 	       cvram_kind_name(r->t->kind), r->b.npages, (double)run->opts->duration_ms / 1000,
 	       (unsigned long long)r->seed);
@@ -452,8 +470,11 @@ static int race_run(struct cvram_run *run)
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(tid[i], NULL);
 	if (disturber > 0) {
-		kill(disturber, SIGKILL);
-		waitpid(disturber, NULL, 0);
+		char why[160];
+		int st;
+
+		if (cvram_child_kill(disturber, &st, why, sizeof(why)) == CVRAM_CHILD_STUCK)
+			cvram_err("disturbing process: %s", why);
 	}
 	if (r->t->caps & CVRAM_CAP_MIGRATE) {	/* bring everything home, then check it all */
 		struct cvram_migration m = { 0 };
@@ -482,6 +503,9 @@ const struct cvram_workload cvram_stress_race = {
 	.name = "race",
 	.summary = "CPU reads/writes/atomics vs migrations, DONTNEED, mprotect, mremap, fork, device close",
 	.needs = 0,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_DURATION | CVRAM_USES_SEED | CVRAM_USES_THREADS,
+	.options = race_options,
+	.options_size = sizeof(struct race_opts),
 	.quick_size = 4u << 20,
 	.run = race_run,
 };

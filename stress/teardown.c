@@ -12,10 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cvram/cli.h"
+#include "cvram/child.h"
 #include "cvram/cvram.h"
 #include "cvram/pattern.h"
 #include "cvram/verify.h"
+#include "cvram/workload.h"
 #include "workloads.h"
 
 #define CHILD_PAGES 1024
@@ -28,10 +29,19 @@ static const char *const ending_names[NENDINGS] = {
 	"exit_with_pages_on_device", "sigkill_with_pages_on_device", "sigkill_during_migration",
 };
 
+struct child_args {
+	struct cvram_target *parent;
+	enum ending how;
+	int ready_fd;
+};
+
 /* The child: its own fd (one per process), its pages on the device. */
-static int child_main(struct cvram_target *parent, enum ending how, int ready_fd)
+static int child_main(void *arg)
 {
-	struct cvram_target t;
+	struct child_args *a = arg;
+	struct cvram_target *parent = a->parent, t;
+	enum ending how = a->how;
+	int ready_fd = a->ready_fd;
 	struct cvram_migration m = { 0 };
 	char *buf;
 
@@ -62,22 +72,18 @@ static int one_round(struct cvram_run *run, enum ending how, uint64_t *rng, char
 {
 	int pipefd[2], status = 0;
 	uint64_t deadline = cvram_now_ns() + CHILD_DEADLINE_NS;
+	struct child_args args = { run->target, how, -1 };
 	char c;
 	pid_t pid;
 
 	if (pipe(pipefd))
 		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pipefd[0]);
-		_exit(child_main(run->target, how, pipefd[1]));
-	}
+	args.ready_fd = pipefd[1];
+	pid = cvram_child_spawn(child_main, &args, 0);
 	close(pipefd[1]);
 	if (pid < 0 || read(pipefd[0], &c, 1) != 1) {
 		close(pipefd[0]);
-		if (pid > 0)
-			waitpid(pid, &status, 0);
+		cvram_child_wait(pid, deadline, NULL, &status, why, len);
 		snprintf(why, len, "child did not get its pages onto the device (status 0x%x)", status);
 		return -1;
 	}
@@ -88,14 +94,14 @@ static int one_round(struct cvram_run *run, enum ending how, uint64_t *rng, char
 		nanosleep(&(struct timespec){ 0, (long)((*rng >> 33) % 20000000) }, NULL);
 		kill(pid, SIGKILL);
 	}
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (cvram_now_ns() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			snprintf(why, len, "child %d did not end within its deadline", (int)pid);
-			return -1;
-		}
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	switch (cvram_child_wait(pid, deadline, NULL, &status, why, len)) {
+	case CVRAM_CHILD_EXITED:
+		break;
+	case CVRAM_CHILD_KILLED:
+		snprintf(why, len, "child %d did not end within its deadline", (int)pid);
+		return -1;
+	default:
+		return -1;	/* why says where it is stuck */
 	}
 	if (how == END_EXIT ? WIFEXITED(status) && WEXITSTATUS(status) == 0
 			    : WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
@@ -108,9 +114,9 @@ static int one_round(struct cvram_run *run, enum ending how, uint64_t *rng, char
 static size_t use_whole_device(struct cvram_run *run, json_object *out)
 {
 	struct cvram_target *t = run->target;
-	/* A test_hmm coherent device is small and fixed: all of it. A NUMA node
-	 * can be most of the machine, and a private device has no size. */
-	bool whole = t->kind == CVRAM_KIND_COHERENT && t->mem_bytes;
+	/* Small, fixed device memory: all of it. A NUMA node can be most of
+	 * the machine, GPU VRAM tens of GiB, and a private device has no size. */
+	bool whole = (t->caps & CVRAM_CAP_SMALL_FIXED) && t->mem_bytes;
 	uint64_t bytes = whole ? t->mem_bytes : PROBE_BYTES_UNBOUNDED;
 	size_t npages = (size_t)(bytes / CVRAM_PAGE_SIZE), bad = 0;
 	struct cvram_migration m = { 0 };
@@ -136,18 +142,17 @@ static size_t use_whole_device(struct cvram_run *run, json_object *out)
 	cvram_unmap(buf, bytes);
 	json_object_object_add(out, "whole_device_bytes", json_object_new_int64((int64_t)bytes));
 	json_object_object_add(out, "whole_device_scope", json_object_new_string(
-		whole ? "the device's full size" : "64 MiB (no fixed size, or a whole NUMA node)"));
-	json_object_object_add(out, "whole_device_bad_pages", json_object_new_int64((int64_t)bad));
-	json_object_object_add(out, "failures", failures);
+		whole ? "the device's full size" : "64 MiB (no small fixed size)"));
+	cvram_integrity(run, bad, failures);
 	printf("  afterwards: %llu bytes on the device and back, %zu bad pages\n", (unsigned long long)bytes, bad);
 	return bad;
 }
 
 static int teardown_run(struct cvram_run *run)
 {
-	uint64_t counts[NENDINGS] = { 0 }, failed = 0, rng = run->opts->seed | 1;
+	uint64_t counts[NENDINGS] = { 0 }, failures[NENDINGS] = { 0 }, failed = 0, rng = run->opts->seed | 1;
 	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull;
-	json_object *out = json_object_new_object(), *ends = json_object_new_object();
+	json_object *out = json_object_new_object();
 	char why[160];
 	size_t bad;
 
@@ -160,18 +165,18 @@ static int teardown_run(struct cvram_run *run)
 		if (one_round(run, how, &rng, why, sizeof(why))) {
 			cvram_err("teardown: %s", why);
 			failed++;
+			failures[how]++;
 		}
 		counts[how]++;
 		cvram_progress(run, "teardown: %u children", n + 1);
 	}
 	for (int i = 0; i < NENDINGS; i++) {
-		json_object_object_add(ends, ending_names[i], json_object_new_uint64(counts[i]));
+		cvram_operation(run, ending_names[i], counts[i], failures[i]);
 		printf("  %-30s %8llu\n", ending_names[i], (unsigned long long)counts[i]);
 	}
-	json_object_object_add(out, "children", ends);
 	json_object_object_add(out, "children_failed", json_object_new_uint64(failed));
 	bad = use_whole_device(run, out);
-	json_object_object_add(run->result, "teardown", out);
+	cvram_detail(run, "teardown", out);
 	printf("teardown: %s\n", failed || bad ? "FAIL" : "PASS");
 	return failed || bad ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
 }
@@ -180,6 +185,7 @@ const struct cvram_workload cvram_stress_teardown = {
 	.name = "teardown",
 	.summary = "processes exit or are killed with pages on the device or mid-migration; device memory comes back",
 	.needs = CVRAM_CAP_MIGRATE,
+	.uses = CVRAM_USES_DURATION | CVRAM_USES_SEED,
 	.quick_duration_ms = 5000,
 	.run = teardown_run,
 };

@@ -2,7 +2,7 @@
 #ifndef CVRAM_STRESS_WORKLOADS_H
 #define CVRAM_STRESS_WORKLOADS_H
 
-#include "cvram/cli.h"
+#include "cvram/workload.h"
 
 extern const struct cvram_workload cvram_stress_pingpong;
 extern const struct cvram_workload cvram_stress_race;

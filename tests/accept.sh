@@ -1,7 +1,8 @@
 #!/bin/sh
 # cvram-accept on host: every step runs, criteria the data can meet pass
 # (exit 0) and one it cannot meet fails (exit 1), reports in Markdown, HTML
-# and JUnit XML; a criteria line that does not parse stops it (exit 2).
+# and JUnit XML; a criteria line that does not parse, or a bad option,
+# stops it before any step (exit 2), and nothing from them is executed.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 
 command -v jq >/dev/null 2>&1 || skip_all "jq not installed (scripts/install-deps; not in the VM)"
@@ -9,25 +10,53 @@ command -v bash >/dev/null 2>&1 || skip_all "bash not installed (not in the VM)"
 accept=$CVRAM_SRCDIR/scripts/cvram-accept
 cat >"$tmp/met.conf" <<'CRIT'
 # met on any machine
-preflight   preflight   ==  0      .exit_status
-integrity   stress      ==  0      [.results[] | .bad_pages // 0] | add
-kernel-log  all         ==  0      .kernel_log.problems | length
-triad-sys   bench       >   0      [.results[] | select(.workload == "touch-bw") | .configs[0].kernels.triad.system.summary.median] | first
+preflight   preflight   ==  0   first  exit_status
+integrity   stress      ==  0   sum    */integrity/bad_pages
+kernel-log  all         ==  0   sum    kernel_log/problems
+triad-sys   bench       >   0   min    touch-bw/bandwidth{kernel=triad,placement=system}
 CRIT
-{ cat "$tmp/met.conf"; echo 'triad-huge  bench  >=  1e12  1'; } >"$tmp/unmet.conf"
+{ cat "$tmp/met.conf"; echo 'triad-huge  bench  >=  1e12  first  touch-bw/bandwidth{kernel=triad}'; } >"$tmp/unmet.conf"
 sed 's/1e12/1000000000000/' "$tmp/unmet.conf" >"$tmp/unmet2.conf"
+{ cat "$tmp/met.conf"; echo 'gone  bench  >=  1  first  touch-bw/no-such-metric'; } >"$tmp/gone.conf"
+echo 'old  bench  ==  0  [.results[] | .bad_pages] | add' >"$tmp/jq.conf"
+printf 'inj  bench  ==  0  first  exit_status;touch${IFS}%s/PWN\n' "$tmp" >"$tmp/inj.conf"
 
-plan 9
+plan 17
 "$accept" --target host --duration 1s --criteria "$tmp/met.conf" --out "$tmp/a" >"$tmp/out" 2>&1
 check "criteria the data meets: exit 0 (got $?)" test $? -eq 0
-check "a Markdown report with PASS rows" grep -q '| integrity | PASS | 0 | == 0 | stress |' "$tmp/a/report.md"
+check "a Markdown report with PASS rows" grep -q '| integrity | PASS | 0 | == 0 | stress: sum \*/integrity/bad_pages |' "$tmp/a/report.md"
 check "an HTML report" grep -q '<h1>cvram acceptance: PASS</h1>' "$tmp/a/report.html"
 check "JUnit XML with every criterion" grep -q 'tests="4" failures="0"' "$tmp/a/junit.xml"
 check "the provenance is in the report" grep -q 'kernel ' "$tmp/a/report.md"
 "$accept" --target host --duration 1s --criteria "$tmp/unmet2.conf" --out "$tmp/b" >"$tmp/out" 2>&1
 check "a criterion the data cannot meet: exit 1 (got $?)" test $? -eq 1
-check "its row says FAIL with the measured value" grep -q '| triad-huge | FAIL | 1 | >= 1000000000000 |' "$tmp/b/report.md"
+check "its row says FAIL with the measured value" \
+	grep -qE '\| triad-huge \| FAIL \| [0-9.e+-]+ \| >= 1000000000000 \|' "$tmp/b/report.md"
+"$accept" --target host --duration 1s --criteria "$tmp/gone.conf" --out "$tmp/g" >"$tmp/out" 2>&1
+check "a metric nobody measured: exit 1 (got $?)" test $? -eq 1
+check "and its row says not measured" grep -q '| gone | FAIL | not measured' "$tmp/g/report.md"
 "$accept" --target host --criteria "$tmp/unmet.conf" --out "$tmp/c" 2>"$tmp/err"
 check "a threshold that is not a number: exit 2, file and line (got $?)" grep -q 'unmet.conf:6:' "$tmp/err"
 check "and nothing was run" test ! -e "$tmp/c/stress.json"
+
+# expect_refused DESCRIPTION TEXT ARGS...: exit 2 at once, TEXT named, nothing run.
+expect_refused() {
+	desc=$1 want=$2
+	shift 2
+	rm -rf "$tmp/r"
+	"$accept" --out "$tmp/r" "$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$tmp/err" && [ ! -e "$tmp/r/functional.json" ]; then
+		ok 0 "$desc: exit 2, named, nothing run"
+	else
+		ok 1 "$desc (exit $rc)"
+		diag "$tmp/err"
+	fi
+}
+expect_refused "a jq expression as a criterion" "jq.conf:1:" --target host --criteria "$tmp/jq.conf"
+expect_refused "shell in a selector" "inj.conf:1:" --target host --criteria "$tmp/inj.conf"
+expect_refused "--duration junk" "--duration 'junk'" --target host --duration junk
+expect_refused "--target nonsense" "--target 'nonsense'" --target nonsense
+expect_refused "shell in --duration" "--duration" --target host --duration '1s;touch${IFS}'"$tmp"'/PWNED;'
+check "nothing was executed from any of them" test ! -e "$tmp/PWN" -a ! -e "$tmp/PWNED"
 finish

@@ -7,13 +7,13 @@
 plan 16
 run_workload "$bench" touch-bw --target host --size 1M --threads 1,2 --reps 3
 expect_pass "touch-bw on host" system
-check "touch-bw: two thread counts measured" test "$("$json_get" "$tmp/r.json" results.0.configs.1.threads)" = 2
-check "touch-bw: triad summary with a 95% CI" "$json_get" "$tmp/r.json" results.0.configs.0.kernels.triad.system.summary.ci95_hi
-check "touch-bw: says why the device side was not measured" "$json_get" "$tmp/r.json" results.0.device_not_measured
+check "touch-bw: two thread counts measured" test "$("$results" value --agg count 'touch-bw/bandwidth{kernel=read,threads=2}' "$tmp/r.json")" = 1
+check "touch-bw: triad summary with a 95% CI" sel "$tmp/r.json" 'touch-bw/bandwidth{kernel=triad,placement=system,threads=1}:ci95_hi'
+check "touch-bw: says why the device side was not measured" sel "$tmp/r.json" touch-bw/details/device_not_measured
 
 run_workload "$bench" touch-lat --target host --size 256K --reps 2
 check "touch-lat on host: exit 0 (got $rc)" test "$rc" -eq 0
-check "touch-lat: cross-page p99 recorded" "$json_get" "$tmp/r.json" results.0.latency.cross-page.system.summary.p99
+check "touch-lat: cross-page p99 recorded" sel "$tmp/r.json" 'touch-lat/latency{pattern=cross-page,placement=system}:p99'
 
 run_workload "$bench" migrate --target host
 check "migrate on host skips (77) with a reason (got $rc)" test "$rc" -eq 77
@@ -26,5 +26,5 @@ check "all on host: fault recorded as skipped with its reason" grep -q '"skipped
 run_workload "$bench" self --target host --size 1M --reps 3
 check "self on host: exit 0 (got $rc)" test "$rc" -eq 0
 check "self: triad ratio against the reference loop is printed" grep -q 'ratio' "$tmp/out"
-check "self: ratio recorded" "$json_get" "$tmp/r.json" results.0.self.triad.ratio
+check "self: ratio recorded" sel "$tmp/r.json" self/triad-ratio
 finish

@@ -7,7 +7,7 @@ compare=$CVRAM_BUILDDIR/cvram-compare
 
 . "$CVRAM_SRCDIR/tests/results-lib.sh"
 
-plan 14
+plan 17
 doc "$tmp/b1.json" host GB/s 100 0.5 1
 doc "$tmp/b2.json" host GB/s 100 0.5 2
 doc "$tmp/n1.json" host GB/s 90 0.5 3
@@ -15,7 +15,7 @@ doc "$tmp/n2.json" host GB/s 90 0.5 4
 doc "$tmp/same.json" host GB/s 100 0.5 5
 "$compare" "$tmp/b1.json" "$tmp/b2.json" -- "$tmp/n1.json" "$tmp/n2.json" >"$tmp/out" 2>&1
 check "a 10% bandwidth drop is a regression (exit $?)" test $? -eq 1
-check "the row says regressed, about -10%" grep -qE 'results\.w\.metrics\.m .*-(9|10)\.[0-9]+%.*regressed' "$tmp/out"
+check "the row says regressed, about -10%" grep -qE 'smoke/m .*-(9|10)\.[0-9]+%.*regressed' "$tmp/out"
 check "the test used is stated" grep -q "Welch's t-test" "$tmp/out"
 "$compare" "$tmp/b1.json" "$tmp/b2.json" -- "$tmp/same.json" >"$tmp/out" 2>&1
 check "two samples of one distribution: unchanged (exit $?)" test $? -eq 0
@@ -29,6 +29,13 @@ check "the row says improved" grep -q 'improved' "$tmp/out"
 check "JSON output parses and carries the verdict" test "$("$json_get" "$tmp/c.json" metrics.0.verdict)" = regressed
 "$compare" --format markdown "$tmp/b1.json" -- "$tmp/n1.json" 2>/dev/null | grep -q '^| metric |'
 check "Markdown output has a table header" test $? -eq 0
+
+# History written before schema 2 keeps working: a version-1 base against
+# version-2 new runs finds the same metric.
+doc "$tmp/v1b.json" host GB/s 100 0.5 1 1
+"$compare" "$tmp/v1b.json" -- "$tmp/n1.json" >"$tmp/out" 2>&1
+check "a version-1 base compares with a version-2 run (exit $?)" test $? -eq 1
+check "and finds the metric by name" grep -qE 'smoke/m .*regressed' "$tmp/out"
 
 # expect_bad DESCRIPTION TEXT ARGS...: exit 2, one line naming TEXT.
 expect_bad() {
@@ -44,11 +51,13 @@ expect_bad() {
 	fi
 }
 printf '{"schema": "cvram-results", ' >"$tmp/broken.json"
-doc "$tmp/v2.json" host GB/s 100 0.5 8 2
+doc "$tmp/v3.json" host GB/s 100 0.5 8 3
+sed 's/"samples":\[/"samples":["0.03x",/' "$tmp/n1.json" >"$tmp/str.json"
 doc "$tmp/numa.json" numa GB/s 100 0.5 9
 expect_bad "missing file" "$tmp/none.json" "$tmp/none.json" -- "$tmp/n1.json"
 expect_bad "malformed JSON" "$tmp/broken.json" "$tmp/broken.json" -- "$tmp/n1.json"
-expect_bad "another schema version" "schema version 2" "$tmp/b1.json" -- "$tmp/v2.json"
+expect_bad "another schema version" "not 2 at .schema_version" "$tmp/b1.json" -- "$tmp/v3.json"
+expect_bad "a sample that is a string" "not a number at .results[0].metrics[0].samples[0]" "$tmp/b1.json" -- "$tmp/str.json"
 expect_bad "an empty set" "the new set is empty" "$tmp/b1.json" --
 expect_bad "runs of different targets" "not comparable" "$tmp/b1.json" -- "$tmp/numa.json"
 finish

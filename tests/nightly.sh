@@ -11,9 +11,10 @@ command -v flock >/dev/null 2>&1 || skip_all "flock not installed (util-linux)"
 nightly=$CVRAM_SRCDIR/scripts/cvram-nightly
 export CVRAM_COMPARE="$CVRAM_BUILDDIR/cvram-compare"
 h=$tmp/history
-printf 'history = %s\nwhere = host\nthreshold = 5\ntrend = metrics\n' "$h" >"$tmp/conf"
+printf 'history = %s\nwhere = host\nthreshold = 5\ntrend = smoke/\n' "$h" >"$tmp/conf"
 mkdir -p "$tmp/d1" "$tmp/d2" "$tmp/d3"
-doc "$tmp/d1/bench.json" host GB/s 100 0.5 1
+# Night 1 was written before schema 2 (version 1): history keeps working.
+doc "$tmp/d1/bench.json" host GB/s 100 0.5 1 1
 doc "$tmp/d2/bench.json" host GB/s 100 0.5 2
 doc "$tmp/d3/bench.json" host GB/s 88 0.5 3
 

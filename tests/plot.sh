@@ -27,5 +27,5 @@ printf '{"schema": ' >"$tmp/bad.json"
 check "malformed JSON: exit 2, one line" test $? -eq 2 -a "$(wc -l <"$tmp/err")" -eq 1
 printf '{"schema": "cvram-results", "schema_version": 9, "results": []}\n' >"$tmp/v9.json"
 "$plot" -o "$tmp/q" "$tmp/v9.json" 2>"$tmp/err"
-check "another schema version: exit 2, named" grep -q 'schema version 9' "$tmp/err"
+check "another schema version: exit 2, named" grep -q 'not 2 at .schema_version' "$tmp/err"
 finish

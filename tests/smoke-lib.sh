@@ -9,6 +9,12 @@ run_workload() {
 	rm -f "$tmp/r.json"
 	"$prog" "$wl" "$@" --quiet --json "$tmp/r.json" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+	# Every document a test produces must be valid: else the run fails.
+	if [ -f "$tmp/r.json" ] && ! valid_document "$tmp/r.json" >>"$tmp/err" 2>&1; then
+		echo "# results document invalid (exit was $rc):"
+		diag "$tmp/err"
+		rc=98
+	fi
 }
 
 # expect_pass DESCRIPTION KIND: exit 0, a document that says complete, and

@@ -7,5 +7,5 @@ plan 6
 run_workload "$stress" pingpong --target host --size 1M --duration 1s --seed 7
 expect_pass "pingpong on host" system
 check "the seed is recorded" test "$("$json_get" "$tmp/r.json" seed)" = 7
-check "operation counts are recorded" "$json_get" "$tmp/r.json" results.0.operations.cpu_write.calls
+check "operation counts are recorded" sel "$tmp/r.json" pingpong/ops/cpu_write
 finish

@@ -5,6 +5,7 @@
 bench=$CVRAM_BUILDDIR/cvram-bench
 stress=$CVRAM_BUILDDIR/cvram-stress
 json_get=$CVRAM_BUILDDIR/tests/json-get
+results=$CVRAM_BUILDDIR/cvram-results
 tap_n=0
 tap_failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cvram-test.XXXXXX") || exit 99
@@ -42,5 +43,22 @@ device_missing() {
 skip_reason() { sed -n 's/^SKIP: //p' "$1" | head -n 1; }
 
 diag() { sed 's/^/# /' "$@"; }
+
+# sel FILE SELECTOR: the value a selector names (include/cvram/select.h).
+sel() { "$results" get "$1" "$2"; }
+
+# valid_document FILE: the document passes cvram's own reader and the
+# published JSON Schema (python3-jsonschema). Where no validator exists (the
+# VM), a copy goes to $CVRAM_DOCS_DIR for the host to validate afterwards.
+valid_document() {
+	"$results" check "$1" >/dev/null || return 1
+	"$CVRAM_SRCDIR/tests/validate-schema" "$1"
+	case $? in
+	0) return 0 ;;
+	77) [ -z "${CVRAM_DOCS_DIR:-}" ] && return 0
+	    mkdir -p "$CVRAM_DOCS_DIR" && cp "$1" "$CVRAM_DOCS_DIR/$(basename "$0" .sh)-$$-$tap_n-$(date +%s%N).json" ;;
+	*) return 1 ;;
+	esac
+}
 
 finish() { [ "$tap_failed" -eq 0 ]; exit $?; }

@@ -1,13 +1,20 @@
-/* Results: one JSON document per run (schema below), written atomically.
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Results: one JSON document per run, schema version 2, published as
+ * results/schema/cvram-results-v2.schema.json and described in
+ * results/README.md. Written atomically. Documents of version 1 are read
+ * by upgrading them in memory (lib/upgrade.c; `cvram-results upgrade`).
  *
  * {
- *   "schema": "cvram-results", "schema_version": 1,
+ *   "schema": "cvram-results", "schema_version": 2,
  *   "complete": true|false, "exit_status": N, "error": "..." (optional),
- *   "context": { provenance: versions, command line, time, host, kernel,
- *                kernel config, CPU, topology, settings, target },
- *   "results": [ { "workload": "...", "parameters": {...},
- *                  "metrics": { NAME: { "unit": "...", "samples": [...],
- *                                       "summary": {...} } }, ... } ]
+ *   "context": { provenance }, "kernel_log": {...},
+ *   "results": [ { "workload": "...", "exit_status": N | "skipped": "why",
+ *                  "parameters": {...},
+ *                  "metrics": [ { "name", "unit", "better", "labels"?,
+ *                                 "samples" + "summary" | "value" } ],
+ *                  "operations": [ { "name", "count", "errors" } ],
+ *                  "integrity": { "bad_pages", "failures" },
+ *                  "details": { workload-specific } } ]
  * }
  */
 #ifndef CVRAM_RESULTS_H
@@ -20,15 +27,19 @@
 #include "cvram/target.h"
 
 #define CVRAM_SCHEMA_NAME "cvram-results"
-#define CVRAM_SCHEMA_VERSION 1
+#define CVRAM_SCHEMA_VERSION 2
+
+/* Is a metric better when higher, when lower, or neither? */
+enum cvram_better { CVRAM_HIGHER_BETTER, CVRAM_LOWER_BETTER, CVRAM_NO_BETTER };
+
+/* "higher", "lower", "none". */
+const char *cvram_better_name(enum cvram_better b);
 
 /* The provenance of this run. t may be NULL (target not opened). */
 json_object *cvram_context_new(int argc, char **argv, const struct cvram_target *t);
 /* Kernel config option value ("y", "m", "n" or "unknown") and the file it came from. */
 const char *cvram_kernel_config(const char *option, const char **source);
 
-/* A metric: raw samples with their unit and the summary from stats.c. */
-json_object *cvram_metric_new(const char *unit, const double *samples, size_t n);
 json_object *cvram_summary_json(const struct cvram_summary *s);
 /* {"unit": ..., "buckets": [{"lo": 2^b, "hi": 2^(b+1), "count": n}, ...]}
  * with the empty buckets left out. */
@@ -43,16 +54,31 @@ int cvram_write_json_atomic(const char *path, json_object *doc);
 /* Same for plain text (gnuplot .dat files). */
 int cvram_write_text_atomic(const char *path, const char *text, size_t len);
 
-/* Call fn for every metric in o: an object with "unit" and "summary" or
- * "samples". Its path joins the keys from o down, with an array item named
- * by its "workload" when it has one (results.touch-bw.configs.0...), else by
- * its index. The context and the kernel log hold no metrics and are skipped. */
-typedef void (*cvram_metric_fn)(void *ctx, const char *path, json_object *metric);
-void cvram_metrics_walk(json_object *o, const char *path, cvram_metric_fn fn, void *ctx);
+/* A results document from a file another machine may have written: the
+ * schema name, version 1 (upgraded) or 2, and every field a reader uses
+ * checked for type and range (finite numbers, names of safe characters).
+ * NULL with "FILE: reason at JSON-PATH" in err. */
+json_object *cvram_results_load(const char *path, char *err, size_t len);
+/* The checks of cvram_results_load on a version-2 document in memory.
+ * 0, or -1 with the reason and JSON path in err. */
+int cvram_results_check(json_object *doc, char *err, size_t len);
+/* A version-1 document as version 2 (a new object; v1 is not changed).
+ * NULL with the reason in err. */
+json_object *cvram_results_upgrade(json_object *v1, char *err, size_t len);
 
-/* Every metric of a document (any object with "unit" and "summary") as one
- * whitespace-separated row for gnuplot: path unit n min median mean max
- * ci95_lo ci95_hi p99. Written atomically to path. 0 or -errno. */
+/* Call fn for every metric of every result of a (version-2) document. */
+typedef void (*cvram_metric_fn)(void *ctx, const char *workload, json_object *metric);
+void cvram_metrics_each(json_object *doc, cvram_metric_fn fn, void *ctx);
+/* The metric's identity across documents: workload/name{key=value,...}
+ * with the labels sorted by key; independent of where it is stored. */
+void cvram_metric_key(const char *workload, json_object *metric, char *buf, size_t len);
+
+/* Every metric of a document as one whitespace-separated row for gnuplot
+ * and trend tools: key unit better n min median mean max ci95_lo ci95_hi
+ * p99 (a single-value metric has n 1 and the value in every column).
+ * cvram_metrics_table returns malloc'ed text; cvram_write_dat writes it
+ * atomically to path (0 or -errno). */
+char *cvram_metrics_table(json_object *doc);
 int cvram_write_dat(const char *path, json_object *doc);
 
 #endif

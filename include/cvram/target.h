@@ -4,6 +4,7 @@
 #ifndef CVRAM_TARGET_H
 #define CVRAM_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,12 @@ enum cvram_cap {
 	CVRAM_CAP_CPU_FAULTS_BACK = 1u << 2, /* a CPU touch migrates the page back */
 	CVRAM_CAP_PAGE_OUTCOME = 1u << 3,   /* per-page outcome of a migration is known */
 	CVRAM_CAP_PAGE_LOCATION = 1u << 4,  /* per-page location can be queried */
+	/* How device migration treats pages that are not plain anonymous
+	 * memory (lib/targets/ say which applies; stress/partial.c tests it). */
+	CVRAM_CAP_ANON_ONLY = 1u << 5,	    /* only private anonymous pages move (migrate_vma) */
+	CVRAM_CAP_HOLE_STOPS = 1u << 6,	    /* an unmapped page ends the call: later pages stay */
+	CVRAM_CAP_FILLS_EMPTY = 1u << 7,    /* a never-touched page gets a zeroed device page */
+	CVRAM_CAP_SMALL_FIXED = 1u << 8,    /* device memory is small and fixed: fill all of it */
 };
 
 /* What kind of memory the device is. */
@@ -131,9 +138,17 @@ void cvram_target_close(struct cvram_target *t);
 void *cvram_map(size_t bytes);
 void cvram_unmap(void *p, size_t bytes);
 
-/* Migrate and fill m (outcome array optional). */
+/* Migrate and fill m (outcome array optional). -EOPNOTSUPP without
+ * CVRAM_CAP_MIGRATE. */
 int cvram_migrate(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir,
 		  struct cvram_migration *m);
+/* The target's bare migration calls (cvram-bench self); -EOPNOTSUPP if it
+ * cannot migrate or has none. */
+int cvram_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir);
+bool cvram_has_bare_migration(const struct cvram_target *t);
+/* Where each page is (enum cvram_loc); -EOPNOTSUPP without
+ * CVRAM_CAP_PAGE_LOCATION. */
+int cvram_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);
 
 const char *cvram_kind_name(enum cvram_kind k);
 const char *cvram_loc_name(enum cvram_loc l);

@@ -292,10 +292,13 @@ static int detect_kind(struct cvram_target *t)
 
 static void describe_kind(struct cvram_target *t)
 {
-	unsigned common = CVRAM_CAP_MIGRATE | CVRAM_CAP_PAGE_OUTCOME | CVRAM_CAP_PAGE_LOCATION;
+	/* test_hmm migrates with migrate_vma: anonymous pages only, empty
+	 * entries filled, and its ioctl stops with EINVAL at a hole. */
+	unsigned common = CVRAM_CAP_MIGRATE | CVRAM_CAP_PAGE_OUTCOME | CVRAM_CAP_PAGE_LOCATION | CVRAM_CAP_ANON_ONLY |
+			  CVRAM_CAP_HOLE_STOPS | CVRAM_CAP_FILLS_EMPTY;
 
 	if (t->kind == CVRAM_KIND_COHERENT) {
-		t->caps = common | CVRAM_CAP_CPU_IN_PLACE;
+		t->caps = common | CVRAM_CAP_CPU_IN_PLACE | CVRAM_CAP_SMALL_FIXED;
 		t->mem_bytes = DMIRROR_COHERENT_BYTES;
 		snprintf(t->mem_source, sizeof(t->mem_source),
 			 "test_hmm DEVMEM_CHUNK_SIZE (one chunk per coherent device)");

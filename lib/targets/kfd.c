@@ -198,7 +198,10 @@ static void describe(struct cvram_target *t, struct kfd_priv *p)
 
 	t->kind = coherent ? CVRAM_KIND_COHERENT : CVRAM_KIND_PRIVATE;
 	/* No PAGE_LOCATION: GET_ATTR tells the policy, not where pages are. */
-	t->caps = CVRAM_CAP_MIGRATE | (coherent ? CVRAM_CAP_CPU_IN_PLACE : CVRAM_CAP_CPU_FAULTS_BACK);
+	/* amdkfd migrates with migrate_vma too: anonymous pages only. VRAM is
+	 * large (tens of GiB): never SMALL_FIXED. */
+	t->caps = CVRAM_CAP_MIGRATE | CVRAM_CAP_ANON_ONLY |
+		  (coherent ? CVRAM_CAP_CPU_IN_PLACE : CVRAM_CAP_CPU_FAULTS_BACK);
 	snprintf(t->device, sizeof(t->device), "gpu_id %u (%s, gfx %u)", p->gpu.gpu_id, p->gpu.name,
 		 p->gpu.gfx_target_version);
 	t->mem_bytes = p->gpu.vram_bytes;
