@@ -13,16 +13,27 @@
 #define KMSG_RECORD_MAX 8192
 #define KMSG_KEEP_LINES 400
 
+/* From vm/kernel-log-problems, the one list cvram-vm reads too. */
 static const char *const problem_patterns[] = {
-	"WARNING:", "kernel BUG at", "BUG:", "Oops", "general protection fault",
-	"Bad page", "bad page", "soft lockup", "hard LOCKUP", "detected stall",
-	"self-detected stall", "blocked for more than", "Kernel panic", NULL,
+#include "kmsg-patterns.h"
+	NULL,
 };
+
+#define NPATTERNS (sizeof(problem_patterns) / sizeof(problem_patterns[0]) - 1)
 
 int cvram_kmsg_is_problem(const char *line)
 {
-	for (size_t i = 0; problem_patterns[i]; i++)
-		if (strstr(line, problem_patterns[i]))
+	static regex_t re[NPATTERNS];
+	static int compiled = -1;	/* -1 not yet, else how many compiled */
+
+	if (compiled < 0) {
+		compiled = 0;
+		for (size_t i = 0; i < NPATTERNS; i++)
+			if (regcomp(&re[compiled], problem_patterns[i], REG_EXTENDED | REG_NOSUB) == 0)
+				compiled++;
+	}
+	for (int i = 0; i < compiled; i++)
+		if (regexec(&re[i], line, 0, NULL, 0) == 0)
 			return 1;
 	return 0;
 }

@@ -10,7 +10,7 @@
 #include "cvram/select.h"
 
 static const char *const stats[] = { "n", "min", "max", "mean", "median", "stddev", "cv", "ci95_lo",
-				     "ci95_hi", "p90", "p99", "value", NULL };
+				     "ci95_hi", "p90", "p99", "value", "buckets", NULL };
 
 static bool word_char(char c, const char *extra)
 {
@@ -78,7 +78,7 @@ static int parse_metric(const char *p, struct cvram_selector *s, const char **wh
 	if (parse_labels(&p, s, why))
 		return -1;
 	if (*p == ':' && (p++, take_word(&p, s->field, sizeof(s->field), NULL) || !in_list(s->field, stats))) {
-		*why = "unknown statistic (n min max mean median stddev cv ci95_lo ci95_hi p90 p99 value)";
+		*why = "unknown statistic (n min max mean median stddev cv ci95_lo ci95_hi p90 p99 value buckets)";
 		return -1;
 	}
 	if (*p) {
@@ -183,6 +183,13 @@ static void match_metrics(const struct cvram_selector *s, json_object *r, json_o
 
 		if (!name || strcmp(json_object_get_string(name), s->name) || !labels_match(s, m))
 			continue;
+		if (!strcmp(s->field, "buckets")) {	/* how many histogram buckets are filled */
+			json_object *b = get(get(m, "histogram"), "buckets");
+
+			if (json_object_is_type(b, json_type_array))
+				json_object_array_add(out, json_object_new_int64((int64_t)json_object_array_length(b)));
+			continue;
+		}
 		add(out, get(m, "value") ? get(m, "value") :
 			 !strcmp(s->field, "value") ? NULL : get(get(m, "summary"), s->field));
 	}

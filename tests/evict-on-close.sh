@@ -15,7 +15,7 @@ n=0
 for dev in 2 0; do
 	n=$((n + 1))
 	run_workload "$stress" race --target dmirror --device $dev --size 4M --duration 5s --timeout 60s
-	bad=$("$json_get" "$tmp/r.json" results.0.bad_pages 2>/dev/null || echo 0)
+	bad=$(sel "$tmp/r.json" race/integrity/bad_pages 2>/dev/null || echo 0)
 	if [ "$rc" -eq 0 ]; then
 		ok 0 "race with device closes on /dev/hmm_dmirror$dev: every page verified, kernel log clean"
 	elif [ "$bad" = 0 ] && "$json_get" "$tmp/r.json" kernel_log.lines 2>/dev/null |

@@ -1,5 +1,6 @@
 # Sourced by the smoke and stress tests: run one workload on one target and
 # check its status, its JSON document and the kind of device it found.
+. "$CVRAM_SRCDIR/scripts/known-defects.sh"
 
 # run_workload PROGRAM WORKLOAD TARGET-ARGS... : sets rc, leaves $tmp/out,
 # $tmp/err and $tmp/r.json.

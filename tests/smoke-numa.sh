@@ -7,6 +7,6 @@ run_workload "$bench" smoke --target numa --size 4M --reps 2 $noise_off
 skip_if_unavailable
 plan 5
 expect_pass "smoke on the first CPU-less node" numa-node
-got=$("$json_get" "$tmp/r.json" results.0.counts.moved_to_device)
+got=$(sel "$tmp/r.json" smoke/ops/to_device:pages)
 check "every page moved to the node in both reps (moved_to_device=$got)" test "$got" = 2048
 finish

@@ -10,18 +10,18 @@ for spec in "dmirror 0 device-private" "dmirror 2 device-coherent"; do
 	run_workload "$stress" pingpong --target "$1" --device "$2" --size 2M --duration 3s --seed 11
 	skip_if_unavailable
 	expect_pass "pingpong on $1 $2" "$3"
-	n=$("$json_get" "$tmp/r.json" results.0.operations.to_device.pages)
+	n=$(sel "$tmp/r.json" pingpong/ops/to_device:pages)
 	check "pingpong on $1 $2: pages reached the device ($n)" test "${n:-0}" -gt 0
-	n=$("$json_get" "$tmp/r.json" results.0.operations.to_system.calls)
+	n=$(sel "$tmp/r.json" pingpong/ops/to_system)
 	check "pingpong on $1 $2: migrations back ran ($n)" test "${n:-0}" -gt 0
-	check "pingpong on $1 $2: full verifications ran" test "$("$json_get" "$tmp/r.json" results.0.full_verifies)" -gt 0
+	check "pingpong on $1 $2: full verifications ran" test "$(sel "$tmp/r.json" pingpong/ops/verify)" -gt 0
 done
 run_workload "$stress" pingpong --target numa --size 2M --duration 3s --seed 11 $noise_off
 skip_if_unavailable
 expect_pass "pingpong on numa" numa-node
-n=$("$json_get" "$tmp/r.json" results.0.operations.to_device.pages)
+n=$(sel "$tmp/r.json" pingpong/ops/to_device:pages)
 check "pingpong on numa: pages reached the node ($n)" test "${n:-0}" -gt 0
-n=$("$json_get" "$tmp/r.json" results.0.operations.to_system.calls)
+n=$(sel "$tmp/r.json" pingpong/ops/to_system)
 check "pingpong on numa: migrations back ran ($n)" test "${n:-0}" -gt 0
-check "pingpong on numa: full verifications ran" test "$("$json_get" "$tmp/r.json" results.0.full_verifies)" -gt 0
+check "pingpong on numa: full verifications ran" test "$(sel "$tmp/r.json" pingpong/ops/verify)" -gt 0
 finish

@@ -42,14 +42,16 @@ for spec in "dmirror 0" "dmirror 2" "numa -"; do
 	dev=
 	[ "$2" = - ] || dev="--device $2"
 	# test_hmm's evict-on-close defect is tests/evict-on-close.sh's business.
-	extra=--no-disturb
-	[ "$1" = numa ] && extra=$noise_off
+	noise=
+	[ "$1" = numa ] && noise=$noise_off
 	for wl in pingpong race teardown pressure; do
-		run_workload "$stress" $wl --target $1 $dev --size 4M --duration 3s $extra
+		size="--size 4M"
+		[ "$wl" = teardown ] && size=	# teardown's sizes are its own
+		run_workload "$stress" $wl --target $1 $dev $size --duration 3s $noise $(known_defect_flags cvram-stress $wl $1)
 		judge "$wl on $1 $2 verified every page" 'rwsem_read_trylock' 'dmirror_fops_release' \
 			"rwsem warning when a device close evicts another process's pages (6.1.192 test_hmm)"
 	done
-	run_workload "$stress" partial --target $1 $dev $extra
+	run_workload "$stress" partial --target $1 $dev $noise
 	check "partial on $1 $2: every reason as expected, data intact (exit $rc)" test "$rc" -eq 0
 done
 # The coherent device's exhaustion case: its kernel warnings are reported.

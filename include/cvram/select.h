@@ -9,7 +9,8 @@
  *   WL/ops/NAME[:count|errors|pages]
  *   WL/details/KEY[.KEY...]         workload-specific (arrays by index)
  *   WL/METRIC[{k=v,...}][:STAT]     a metric; STAT is a summary field
- *                                   (median by default) or value
+ *                                   (median by default), value, or
+ *                                   buckets (filled histogram buckets)
  *
  * Labels not given match anything; every match counts. Selectors are data:
  * they are parsed here and never handed to a shell, jq or gnuplot. */

@@ -96,11 +96,14 @@ static void recheck_failed(struct numa_call *p, size_t n, int to)
 			p->status[i] = to;
 }
 
-static int numa_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir)
+/* move_chunk over every chunk of a range, then fn on each chunk's result
+ * (fn may be NULL). The one chunk loop of this target. */
+typedef void (*chunk_fn)(struct numa_call *c, size_t first, size_t n, void *arg);
+
+static int for_each_chunk(void *addr, size_t npages, int to, chunk_fn fn, void *arg)
 {
-	struct numa_priv *p = t->priv;
 	struct numa_call *c = malloc(sizeof(*c));
-	int to = dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node, rc = 0;
+	int rc = 0;
 
 	if (!c)
 		return -ENOMEM;
@@ -108,10 +111,19 @@ static int numa_migrate_bare(struct cvram_target *t, void *addr, size_t npages, 
 		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
 
 		rc = move_chunk(c, (char *)addr + done * CVRAM_PAGE_SIZE, n, to);
+		if (rc == 0 && fn)
+			fn(c, done, n, arg);
 		done += n;
 	}
 	free(c);
 	return rc;
+}
+
+static int numa_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir)
+{
+	struct numa_priv *p = t->priv;
+
+	return for_each_chunk(addr, npages, dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node, NULL, NULL);
 }
 
 /* Another process moves the owner's pages off the node. */
@@ -139,57 +151,59 @@ static enum cvram_loc loc_from_status(const struct numa_priv *p, int st)
 	return st == -ENOENT ? CVRAM_LOC_NONE : CVRAM_LOC_UNKNOWN;
 }
 
+struct migrate_chunk {
+	int to;
+	enum cvram_dir dir;
+	struct cvram_migration *m;
+};
+
+static void count_moved(struct numa_call *c, size_t first, size_t n, void *arg)
+{
+	struct migrate_chunk *mc = arg;
+
+	recheck_failed(c, n, mc->to);
+	for (size_t i = 0; i < n; i++) {
+		/* A never-touched page has nothing to move: not a failure
+		 * going back to system memory. */
+		int ok = c->status[i] == mc->to || (mc->dir == CVRAM_TO_SYSTEM && c->status[i] == -ENOENT);
+
+		mc->m->migrated += ok;
+		if (mc->m->outcome)
+			mc->m->outcome[first + i] = ok ? CVRAM_OUT_MOVED : CVRAM_OUT_STAYED;
+	}
+}
+
 static int numa_migrate(struct cvram_target *t, void *addr, size_t npages,
 			enum cvram_dir dir, struct cvram_migration *m)
 {
 	struct numa_priv *p = t->priv;
-	struct numa_call *c = malloc(sizeof(*c));
-	int to = dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node, rc = 0;
+	struct migrate_chunk mc = { dir == CVRAM_TO_DEVICE ? p->device_node : p->home_node, dir, m };
+	int rc;
 
-	if (!c)
-		return -ENOMEM;
 	m->migrated = 0;
-	for (size_t done = 0; done < npages && rc == 0;) {
-		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
-
-		rc = move_chunk(c, (char *)addr + done * CVRAM_PAGE_SIZE, n, to);
-		if (rc)
-			break;
-		recheck_failed(c, n, to);
-		for (size_t i = 0; i < n; i++) {
-			/* A never-touched page has nothing to move: not a failure
-			 * going back to system memory. */
-			int ok = c->status[i] == to || (dir == CVRAM_TO_SYSTEM && c->status[i] == -ENOENT);
-
-			m->migrated += ok;
-			if (m->outcome)
-				m->outcome[done + i] = ok ? CVRAM_OUT_MOVED : CVRAM_OUT_STAYED;
-		}
-		done += n;
-	}
-	free(c);
+	rc = for_each_chunk(addr, npages, mc.to, count_moved, &mc);
 	m->failed = npages - m->migrated;
 	return rc;
 }
 
+struct locate_chunk {
+	const struct numa_priv *p;
+	uint8_t *loc;
+};
+
+static void fill_locations(struct numa_call *c, size_t first, size_t n, void *arg)
+{
+	struct locate_chunk *lc = arg;
+
+	for (size_t i = 0; i < n; i++)
+		lc->loc[first + i] = (uint8_t)loc_from_status(lc->p, c->status[i]);
+}
+
 static int numa_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc)
 {
-	struct numa_priv *p = t->priv;
-	struct numa_call *c = malloc(sizeof(*c));
-	int rc = 0;
+	struct locate_chunk lc = { t->priv, loc };
 
-	if (!c)
-		return -ENOMEM;
-	for (size_t done = 0; done < npages && rc == 0;) {
-		size_t n = npages - done < NUMA_CHUNK ? npages - done : NUMA_CHUNK;
-
-		rc = move_chunk(c, (char *)addr + done * CVRAM_PAGE_SIZE, n, -1);
-		for (size_t i = 0; i < n && rc == 0; i++)
-			loc[done + i] = (uint8_t)loc_from_status(p, c->status[i]);
-		done += n;
-	}
-	free(c);
-	return rc;
+	return for_each_chunk((void *)addr, npages, -1, fill_locations, &lc);
 }
 
 static void numa_close(struct cvram_target *t)
