@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fault: the cost of the CPU touching device-private pages, where every
  * first touch faults the page back to system RAM. Per-page latency of a
  * single toucher, then a storm: many threads touching the same device

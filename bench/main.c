@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* cvram-bench: measurements of coherent device memory. */
 #include "cvram/cli.h"
 #include "workloads.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* migrate: throughput and per-call latency of migration to the device and
  * back, over sizes from one page up, and with N threads migrating disjoint
  * ranges at once. Data is verified after every size. What one call really

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* self: benchmark of the harness itself, measured side by side in one run.
  * 1. cvram's triad (lib/touch.c, what touch-bw runs) against a plain
  *    OpenMP triad loop compiled here with the same compiler and flags, on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* smoke: the whole pipeline once per repetition, every page verified.
  * fill -> to device -> location -> CPU verify -> location -> (re-migrate if
  * the CPU pulled pages back) -> to system -> location -> verify. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* touch-bw: CPU read, write, copy and triad bandwidth over pages resident on
  * the device, against the same run on system RAM, side by side. Residency
  * is checked per page before and after every repetition; a repetition in

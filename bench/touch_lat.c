@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* touch-lat: dependent loads chasing a random cyclic permutation of cache
  * lines, within each page or across pages, on device-resident pages and on
  * system RAM. Batches of dependent loads are timed; each batch gives one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The explicit list of cvram-bench workloads: one file each under bench/. */
 #ifndef CVRAM_BENCH_WORKLOADS_H
 #define CVRAM_BENCH_WORKLOADS_H

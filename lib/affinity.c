@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Placement of OpenMP threads: hwloc_distrib for scatter, PU order for
  * compact; sched_setaffinity when built without hwloc. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Provenance of a run: everything needed to know what a number means. */
 #include "config.h"
 

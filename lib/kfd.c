@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* KFD topology parser and SVM ioctl argument layout (no hardware needed). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* /dev/kmsg reader (record format: "prio,seq,usec,flag;text\n" followed by
  * optional " KEY=value" continuation lines; one record per read()). */
 #include <errno.h>

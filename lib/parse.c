@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Parsing of sizes, durations, counts and comma-separated lists. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Page patterns: every 64-bit word depends on page index, generation,
  * writer and its own position, so misplaced or stale data never matches. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Noise control for benchmarks: a table of files and their quiet values. */
 #include <errno.h>
 #include <fcntl.h>

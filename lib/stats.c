@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Descriptive statistics and the Student t distribution. */
 #include <math.h>
 #include <stdlib.h>

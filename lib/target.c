@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The explicit list of targets and what every target shares. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* STREAM-like kernels over one buffer, split statically between OpenMP
  * threads in 64-byte aligned chunks (so streaming stores stay aligned). */
 #include <omp.h>

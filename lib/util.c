@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Small helpers shared by all of libcvram. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Verification helpers shared by bench and stress workloads. */
 #include <errno.h>
 #include <inttypes.h>

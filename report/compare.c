@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* cvram-compare BASE... -- NEW...: two sets of runs in, one row per metric
  * out: both medians, the change in percent with a 95% confidence interval,
  * Welch's t-test, and a verdict that respects the metric's direction and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-page expectations and locks for the stress workloads. */
 #include <inttypes.h>
 #include <sched.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The book of a stressed buffer: for every page, the generation its data
  * must carry (or "zero" after MADV_DONTNEED) and a lock that CPU writers,
  * readers and range operations take, so that every check knows exactly

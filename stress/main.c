@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* cvram-stress: tries to break the kernel's device-memory paths and proves,
  * page by page, that no data was lost. */
 #include "cvram/cli.h"

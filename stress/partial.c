@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* partial: ranges built so that only some pages can migrate, each page's
  * outcome checked against what is expected for its reason, and every
  * page's data verified whether it moved or not.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pingpong: for --duration, move random subranges to the device and back
  * while the CPU rewrites random pages, verifying every page after every
  * operation. Each page's expected generation is tracked, so a lost write,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pressure: device-resident working sets under memory pressure.
  * 1. cgroup: a worker in a cgroup v2 whose memory.max is below its working
  *    set (the harness creates and removes the group) migrates and verifies

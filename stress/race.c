@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* race: for --duration, CPU threads read, write and atomically update pages
  * while other threads migrate random subranges to the device and back, a
  * disruptor thread runs madvise(MADV_DONTNEED), mprotect, mremap and fork

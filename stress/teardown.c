@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* teardown: processes that exit, or are SIGKILLed, while their pages sit on
  * the device or while a migration is under way. Afterwards the device's
  * memory must all be usable again (allocated in full, where its size is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The explicit list of cvram-stress workloads: one file each under stress/. */
 #ifndef CVRAM_STRESS_WORKLOADS_H
 #define CVRAM_STRESS_WORKLOADS_H

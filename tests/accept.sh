@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # cvram-accept on host: every step runs, criteria the data can meet pass
 # (exit 0) and one it cannot meet fails (exit 1), reports in Markdown, HTML
 # and JUnit XML; a criteria line that does not parse, or a bad option,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The default bench suite on every device kind: device-coherent and NUMA
 # memory are touched in place and compared with system RAM; device-private
 # pages are faulted back (fault workload); migrations run both ways.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Bench workloads on host (system RAM only): each runs, reports with its
 # method, and says plainly what it could not measure here.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Command-line contract: every bad input is one line on stderr naming the
 # value, exit status 2, and no results file; --list, --help, --version work.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
@@ -8,7 +9,7 @@ bad_input() {
 	desc=$1 want=$2
 	shift 2
 	rm -f "$tmp/r.json"
-	"$bench" "$@" >"$tmp/out" 2>"$tmp/err"
+	"${prog:-$bench}" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	lines=$(wc -l <"$tmp/err")
 	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$want" "$tmp/err" && [ ! -e "$tmp/r.json" ]; then
@@ -20,7 +21,7 @@ bad_input() {
 	fi
 }
 
-plan 20
+plan 31
 j="--json $tmp/r.json"
 bad_input "unknown option" "--bogus" smoke --bogus $j
 bad_input "unknown workload" "nosuch" nosuch $j
@@ -31,7 +32,7 @@ bad_input "overflowing number" "99999999999999999999" smoke --size 9999999999999
 bad_input "size 0" "'0'" smoke --size 0 $j
 bad_input "size not a page multiple" "100" smoke --size 100 $j
 bad_input "bad unit" "12Q" smoke --size 12Q $j
-bad_input "zero threads" "--threads '0'" smoke --threads 0 $j
+bad_input "zero threads" "--threads '0'" touch-bw --threads 0 $j
 bad_input "bad duration" "5x" smoke --duration 5x $j
 bad_input "missing value" "--size" smoke $j --size
 bad_input "unknown target" "nosuch" smoke --target nosuch $j
@@ -42,6 +43,24 @@ if [ -e /dev/hmm_dmirror0 ]; then
 else
 	bad_input "device on a target without devices" "/dev/nothing" smoke --target host --device /dev/nothing $j
 fi
+
+# Workloads own their options: a shared option a workload would ignore, a
+# list where it takes one value, or another workload's option is refused.
+bad_input "an option the workload does not use" "--threads: workload smoke does not use it" smoke --threads 2 $j
+bad_input "a size list where one size is used" "--size: workload smoke takes one value" smoke --size 1M,2M $j
+bad_input "a size list in all" "(in all) takes one value" all --size 1M,2M $j
+bad_input "another workload's option" "--nt: not an option of workload smoke" smoke --nt $j
+bad_input "--help of an unknown workload" "nosuch" --help nosuch
+prog=$stress
+bad_input "stress: --size for partial" "--size: workload partial does not use it" partial --size 1M $j
+bad_input "stress: --reps for pingpong" "--reps: workload pingpong does not use it" pingpong --reps 2 $j
+bad_input "stress: race's --no-disturb on pingpong" "--no-disturb: not an option of workload pingpong" pingpong --no-disturb $j
+prog=
+"$bench" --help touch-bw >"$tmp/h" 2>&1
+check "--help touch-bw: exit 0, lists its own --nt" grep -q -- '--nt' "$tmp/h"
+check "--help touch-bw: leaves out what it does not use (--duration)" sh -c '! grep -q -- "--duration" "$1"' _ "$tmp/h"
+"$bench" touch-bw --target host --size 64K --reps 1 --nt --quiet --json "$tmp/nt.json" >/dev/null 2>&1
+check "touch-bw takes its own --nt (exit $?)" test $? -eq 0
 
 "$bench" --list >"$tmp/list" 2>&1
 ok $? "--list exits 0"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # cvram-compare on synthetic runs: a 10% regression with low noise is
 # flagged (in the metric's direction), two samples of one distribution are
 # not, and every bad input is one line with exit 2.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # A page corrupted from the harness side must fail the run (exit 1) and be
 # named, on every target that is available (host always is).
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # race with another process opening and closing the test_hmm device, which
 # evicts every page of it (6.1.176 and later). On Debian's 6.1.192 this has
 # produced a WARNING in rwsem_read_trylock and an Oops in copy_page, both

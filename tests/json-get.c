@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* json-get FILE PATH: print the value at a dotted PATH (array items by
  * number) of a JSON file; exit 1 if the file does not parse or the path is
  * missing. The shell tests use it where jq may not exist (the VM). */

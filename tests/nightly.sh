@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # cvram-nightly over fake days (results imported, not run): history kept per
 # day, the baseline compared, trends drawn, an HTML index written; a
 # regression fails the night; overlapping runs and a bad config are refused.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # --noise-off turns NUMA balancing and THP off for a run and puts back
 # exactly what was there: after a normal run and after SIGINT.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"

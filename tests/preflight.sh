@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # --preflight: each condition a line with PASS/FAIL/info and its reason, a
 # results document, and the exit status the acceptance script relies on
 # (0 all met, 1 some not, 77 the device is not on this machine).

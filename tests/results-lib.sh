@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Sourced by tests that need synthetic results documents.
 
 # doc FILE TARGET UNIT MEAN SPREAD SEED [SCHEMA_VERSION]: 12 samples,

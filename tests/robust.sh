@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The harness survives its worker: SIGINT ends a run cleanly with partial
 # results, a deadline kills a worker that runs too long, and a worker that
 # is killed is reported with its signal. The results file is always whole.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # smoke on test_hmm's device-coherent devices (2 and 3 in 6.1): pages move
 # to the device, the CPU reads them in place, every page keeps its data.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"

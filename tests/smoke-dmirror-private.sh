@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # smoke on test_hmm's device-private devices (0 and 1 in 6.1): pages move to
 # the device, a CPU read faults them back, and every page keeps its data.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"

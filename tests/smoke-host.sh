@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # smoke on host: fills and verifies every page, reports migration unsupported.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Sourced by the smoke and stress tests: run one workload on one target and
 # check its status, its JSON document and the kind of device it found.
 . "$CVRAM_SRCDIR/scripts/known-defects.sh"

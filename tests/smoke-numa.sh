@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # smoke on a CPU-less NUMA node: move_pages there and back, data verified.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"

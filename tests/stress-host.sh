@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # pingpong on host: CPU rewrites only, every page verified; reproducible seed.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Every stress workload on every device kind: each must verify every page.
 # Two defects of the 6.1 kernel are known and reported as TODO, with the
 # kernel's own lines, never hidden:

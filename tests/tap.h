@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Minimal TAP producer for the C unit tests. */
 #ifndef CVRAM_TESTS_TAP_H
 #define CVRAM_TESTS_TAP_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Sourced by the shell tests: TAP output and the programs under test.
 # Works with busybox sh (the VM) as well as dash and bash.
 : "${CVRAM_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -56,7 +57,8 @@ valid_document() {
 	case $? in
 	0) return 0 ;;
 	77) [ -z "${CVRAM_DOCS_DIR:-}" ] && return 0
-	    mkdir -p "$CVRAM_DOCS_DIR" && cp "$1" "$CVRAM_DOCS_DIR/$(basename "$0" .sh)-$$-$tap_n-$(date +%s%N).json" ;;
+	    _docs=$((${_docs:-0} + 1))
+	    mkdir -p "$CVRAM_DOCS_DIR" && cp "$1" "$CVRAM_DOCS_DIR/$(basename "$0" .sh)-$$-$_docs.json" ;;
 	*) return 1 ;;
 	esac
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The kfd target without the hardware: the topology parser against
  * fixture trees built from the documented sysfs format, every ioctl
  * argument byte for byte against the kernel header's layout, and probing

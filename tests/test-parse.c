@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Sizes, durations, counts and lists, including every kind of bad input. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Patterns: every page unique, and every kind of damage detected. */
 #include <string.h>
 #include <sys/mman.h>

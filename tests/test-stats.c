@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Statistics against values computed by hand (and cross-checked with R). */
 #include <math.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Target probing: every target opens or says why not; host semantics. */
 #include <errno.h>
 #include <string.h>

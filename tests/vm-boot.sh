@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # cvram-vm run end to end, with the cached kernel: the command's status
 # comes back, a command missing in the guest is named (127), a guest that
 # panics is reported (122) with the panic line, and a binary file written in

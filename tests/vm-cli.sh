@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # cvram-vm's bad inputs, without booting anything: each is one clear line,
 # a documented exit status, and the kernel cache is never left poisoned.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"

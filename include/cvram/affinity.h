@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Thread placement for OpenMP workloads, with hwloc when available. */
 #ifndef CVRAM_AFFINITY_H
 #define CVRAM_AFFINITY_H

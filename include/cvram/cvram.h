@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* cvram: common definitions shared by libcvram, cvram-bench and cvram-stress. */
 #ifndef CVRAM_CVRAM_H
 #define CVRAM_CVRAM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* amdkfd: the KFD topology in sysfs and the SVM ioctl arguments, kept apart
  * from the target so that both are tested without the hardware. */
 #ifndef CVRAM_KFD_H

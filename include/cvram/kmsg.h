@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Kernel log watch: read /dev/kmsg from the start of a run and pick out
  * the lines that mean the kernel is unhappy (WARNING, BUG, Oops, bad page,
  * lockups, RCU stalls, hung tasks). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Parsing of user-supplied numbers: sizes, durations, counts and lists. */
 #ifndef CVRAM_PARSE_H
 #define CVRAM_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Page patterns that encode where a page belongs, so that any page that is
  * lost, duplicated, stale or swapped with another is detected by content. */
 #ifndef CVRAM_PATTERN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Noise control: switch off automatic NUMA balancing and THP for a run and
  * put back exactly what was there, whatever way the run ends. */
 #ifndef CVRAM_SETTINGS_H

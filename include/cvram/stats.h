@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The one statistics module: every summary in cvram comes from here. */
 #ifndef CVRAM_STATS_H
 #define CVRAM_STATS_H

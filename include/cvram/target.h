@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Targets: where device memory comes from and how pages are moved there.
  * One file per target in lib/targets/, one static ops struct each, and one
  * explicit list in lib/target.c. Adding a target = one file + one line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* CPU access kernels (STREAM-like), shared by touch-bw and the harness
  * self-benchmark so that both measure exactly the same code. */
 #ifndef CVRAM_TOUCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Page-by-page verification of data and location, with failures recorded
  * in the results and named on stderr. */
 #ifndef CVRAM_VERIFY_H

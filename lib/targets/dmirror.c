@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* dmirror: the kernel's test_hmm driver (/dev/hmm_dmirrorN).
  *
  * Devices 0 and 1 are device-private, 2 and 3 device-coherent in 6.1, but
  * the kind is learnt at open time by migrating one page and reading the
  * driver's SNAPSHOT, never assumed from the minor or the kernel version.
- * Driver surprises this file respects (../shared/facts/vm.md):
+ * Driver surprises this file respects (docs/facts.md, section 1):
  * - one fd per process, kept for the whole run: closing any fd of a device
  *   evicts every page of that device (6.1.176 and later);
  * - MIGRATE_TO_DEV copies the range back into cmd.ptr, so it needs a buffer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* host: plain system RAM. Migration is unsupported; every workload still
  * runs and verifies, which makes this the smoke target (like fio's null). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* kfd: AMD GPUs through amdkfd's shared virtual memory (SVM) interface, the
  * delivered hardware. Ranges move with SVM attributes (preferred and
  * prefetch location); on GPUs whose VRAM is registered as device-coherent
@@ -6,7 +7,7 @@
  *
  * Never run on real hardware yet: the topology parser and every ioctl
  * argument are tested against fixtures and the kernel header
- * (tests/test-kfd.c). Facts it relies on: ../shared/facts/platforms.md.
+ * (tests/test-kfd.c). Facts it relies on: docs/facts.md, section 3.
  * - SVM needs a VM acquired through the GPU's render node first;
  * - the SVM ioctl's size field carries the attribute bytes;
  * - a forked child cannot use the parent's /dev/kfd fd: each process opens

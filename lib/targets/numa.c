@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* numa: device memory seen as a CPU-less NUMA node (Grace Hopper in NUMA
  * mode, MI300A-style, CXL type-3). Pages move with move_pages(2), which
  * also reports where each page is. */
