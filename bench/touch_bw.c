@@ -111,7 +111,7 @@ static void placement_metric(struct bw_config *c, int k, enum placement p, const
 static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CVRAM_TOUCH_KINDS],
 			  bool have_device, json_object *pus)
 {
-	json_object *cfg = json_object_new_object(), *configs;
+	json_object *cfg = json_object_new_object();
 
 	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
 		double ratio = have_device && res[ON_SYSTEM][k].median > 0 ?
@@ -134,12 +134,7 @@ static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CV
 	json_object_object_add(cfg, "size_bytes", json_object_new_int64((int64_t)(c->npages * CVRAM_PAGE_SIZE)));
 	json_object_object_add(cfg, "threads", json_object_new_int(c->threads));
 	json_object_object_add(cfg, "pus", pus);
-	if (!json_object_object_get_ex(c->run->result, "details", &configs) ||
-	    !json_object_object_get_ex(configs, "configs", &configs)) {
-		configs = json_object_new_array();
-		cvram_detail(c->run, "configs", configs);
-	}
-	json_object_array_add(configs, cfg);
+	cvram_detail_append(c->run, "configs", cfg);
 }
 
 /* Device runs need pages the CPU can touch in place. */

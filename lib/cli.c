@@ -278,8 +278,8 @@ void *cvram_own_options(const struct cvram_driver *d, const struct cvram_workloa
 
 			if (strcmp(o->name, d->own[i].name))
 				continue;
-			if (cvram_option_set(o, own, d->own[i].arg, &why))
-				cvram_err("--%s '%s': %s", o->name, d->own[i].arg, why);	/* checked in parse_args */
+			/* Each value was checked in parse_args (take_own). */
+			(void)cvram_option_set(o, own, d->own[i].arg ? d->own[i].arg : "", &why);
 		}
 	}
 	return own;
@@ -289,10 +289,15 @@ void *cvram_own_options(const struct cvram_driver *d, const struct cvram_workloa
  * error before anything runs; they are applied per workload later. */
 static int take_own(struct cvram_driver *d, const struct own_row *row, const char *arg)
 {
-	char scratch[512] __attribute__((aligned(16)));
+	void *scratch = calloc(1, row->wl->options_size);
 	const char *why = NULL;
+	int bad;
 
-	if (row->wl->options_size <= sizeof(scratch) && cvram_option_set(row->opt, scratch, arg ? arg : "", &why)) {
+	if (!scratch)
+		return CVRAM_EXIT_ERROR;
+	bad = cvram_option_set(row->opt, scratch, arg ? arg : "", &why);
+	free(scratch);
+	if (bad) {
 		cvram_err("--%s '%s': %s", row->opt->name, arg, why);
 		return CVRAM_EXIT_USAGE;
 	}

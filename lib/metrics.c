@@ -131,6 +131,11 @@ void cvram_detail(struct cvram_run *run, const char *key, json_object *value)
 	json_object_object_add(child(run->result, "details", json_type_object), key, value);
 }
 
+void cvram_detail_append(struct cvram_run *run, const char *key, json_object *value)
+{
+	json_object_array_add(child(child(run->result, "details", json_type_object), key, json_type_array), value);
+}
+
 void cvram_expect_kernel_log(struct cvram_run *run, const char *regex)
 {
 	json_object_array_add(child(run->result, "expected_kernel_log", json_type_array), json_object_new_string(regex));

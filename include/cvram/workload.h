@@ -119,6 +119,8 @@ json_object *cvram_integrity(struct cvram_run *run, uint64_t bad_pages, json_obj
 void cvram_param(struct cvram_run *run, const char *name, json_object *value);
 /* Workload-specific structure that no generic reader needs. */
 void cvram_detail(struct cvram_run *run, const char *key, json_object *value);
+/* Append value to the array details[key] (created on first use). */
+void cvram_detail_append(struct cvram_run *run, const char *key, json_object *value);
 /* Declare kernel-log lines (extended regex) this workload provokes on
  * purpose: they are reported as expected instead of failing the run. */
 void cvram_expect_kernel_log(struct cvram_run *run, const char *regex);
