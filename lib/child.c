@@ -55,7 +55,11 @@ enum cvram_child_end cvram_child_wait(pid_t pid, uint64_t deadline_ns, volatile 
 		pid_t r = waitpid(pid, status, WNOHANG);
 		uint64_t now = cvram_now_ns();
 
-		if (r == pid || (r < 0 && errno != EINTR))
+		/* One that exited by itself between our check and the SIGKILL
+		 * still counts as exited: its status says so. */
+		if (r == pid)
+			return give_up && WIFSIGNALED(*status) ? CVRAM_CHILD_KILLED : CVRAM_CHILD_EXITED;
+		if (r < 0 && errno != EINTR)
 			return give_up ? CVRAM_CHILD_KILLED : CVRAM_CHILD_EXITED;
 		if (!give_up && ((deadline_ns && now > deadline_ns) || (stop && *stop))) {
 			kill(pid, SIGKILL);

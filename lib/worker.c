@@ -452,7 +452,11 @@ static int run_worker(const struct cvram_driver *d, struct cvram_settings *st)
 	close(pipefd[1]);
 	text = collect_output(pipefd[0], deadline, &timed_out);
 	close(pipefd[0]);
-	end = cvram_child_wait(pid, deadline, &parent_interrupted, &status, err, sizeof(err));
+	/* Its output has ended: the worker is on its way out. An interrupted
+	 * one gets the grace period to finish exiting, not an instant kill. */
+	if (parent_interrupted && cvram_now_ns() + INTERRUPT_GRACE_MS * 1000000ull < deadline)
+		deadline = cvram_now_ns() + INTERRUPT_GRACE_MS * 1000000ull;
+	end = cvram_child_wait(pid, deadline, NULL, &status, err, sizeof(err));
 	worker_pid = 0;
 	rc = worker_status(end, status, timed_out, deadline_ms(&d->o), err, sizeof(err));
 	if (end == CVRAM_CHILD_EXITED && WIFEXITED(status) && !timed_out) {
