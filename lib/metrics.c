@@ -35,6 +35,7 @@ static bool all_digits(const char *s)
 }
 
 /* "k=v k=v" into {"k": "v" or integer}; NULL for no labels. */
+static json_object *labels_new(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static json_object *labels_new(const char *fmt, va_list ap)
 {
 	char text[512], *save = NULL;
