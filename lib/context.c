@@ -231,6 +231,24 @@ static json_object *settings_json(void)
 	return s;
 }
 
+/* "key=value key=value" as an object of strings. */
+static json_object *probes_json(const char *text)
+{
+	json_object *o = json_object_new_object();
+	char copy[256], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *kv = strtok_r(copy, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (eq && eq != kv) {
+			*eq = '\0';
+			json_object_object_add(o, kv, json_object_new_string(eq + 1));
+		}
+	}
+	return o;
+}
+
 static json_object *target_json(const struct cvram_target *t)
 {
 	json_object *o = json_object_new_object();
@@ -246,6 +264,7 @@ static json_object *target_json(const struct cvram_target *t)
 	json_object_object_add(o, "migrate_note", string_or_null(t->migrate_note));
 	json_object_object_add(o, "validation", string_or_null(t->ops->validation));
 	json_object_object_add(o, "capabilities", json_object_new_string(caps));
+	json_object_object_add(o, "probes", probes_json(t->probes));
 	return o;
 }
 

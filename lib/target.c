@@ -80,6 +80,19 @@ bool cvram_has_bare_migration(const struct cvram_target *t)
 	return (t->caps & CVRAM_CAP_MIGRATE) && t->ops->migrate_bare;
 }
 
+void cvram_target_probe(struct cvram_target *t)
+{
+	if (t->ops->probe)
+		t->ops->probe(t);
+}
+
+int cvram_fail_next_alloc(struct cvram_target *t)
+{
+	if (!(t->caps & CVRAM_CAP_FAIL_ALLOC) || !t->ops->fail_next_alloc)
+		return -EOPNOTSUPP;
+	return t->ops->fail_next_alloc(t);
+}
+
 int cvram_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc)
 {
 	if (!(t->caps & CVRAM_CAP_PAGE_LOCATION) || !t->ops->locate)
@@ -122,6 +135,7 @@ void cvram_caps_format(unsigned caps, char *buf, size_t len)
 		{ CVRAM_CAP_HOLE_STOPS, "hole-stops" },
 		{ CVRAM_CAP_FILLS_EMPTY, "fills-empty" },
 		{ CVRAM_CAP_SMALL_FIXED, "small-fixed" },
+		{ CVRAM_CAP_FAIL_ALLOC, "fail-alloc" },
 	};
 	size_t used = 0;
 

@@ -249,6 +249,7 @@ static int worker_main(void *arg)
 		cvram_err("target %s: %s", o->target, t.reason);
 		return open_status_exit(st);
 	}
+	cvram_target_probe(&t);
 	if (d->wl && cvram_workload_supported(d->wl, &t, why, sizeof(why))) {
 		printf("SKIP: %s\n", why);
 		cvram_target_close(&t);

@@ -225,6 +225,31 @@ static int setup_hole(struct partial *p, struct region *r)
 	return 0;
 }
 
+/* The device allocation fails once (test_hmm's HMM_DMIRROR_FLAG_FAIL_ALLOC,
+ * 7.x): the driver allocates in address order, so the first page stays and
+ * every other one moves. Armed last, right before the migration. */
+static int setup_alloc_fail(struct partial *p, struct region *r)
+{
+	int rc;
+
+	if (!has(p, CVRAM_CAP_FAIL_ALLOC)) {
+		r->note = "the driver cannot fail an allocation on demand (no HMM_DMIRROR_FLAGS; probed)";
+		return -1;
+	}
+	if (map_anon(r, REGION_PAGES, MAP_PRIVATE))
+		return -1;
+	madvise(r->buf, r->map_bytes, MADV_NOHUGEPAGE);	/* small pages: one fails, not a folio */
+	fill(p, r);
+	expect_all(r, EXPECT_MOVED);
+	r->expect[0] = EXPECT_STAYED;
+	rc = cvram_fail_next_alloc(p->t);
+	if (rc) {
+		r->note = "arming the allocation failure failed";
+		return -1;
+	}
+	return 0;
+}
+
 /* The whole coherent device plus 64 pages. */
 static int setup_exhaust(struct partial *p, struct region *r)
 {
@@ -254,6 +279,7 @@ static const struct reason reasons[] = {
 	{ "thp-mixed", "a THP next to small pages", setup_thp },
 	{ "untouched", "never-touched pages", setup_untouched },
 	{ "hole", "a range with an unmapped page in the middle", setup_hole },
+	{ "alloc-fail", "the device allocation fails for one page", setup_alloc_fail },
 	{ "exhaustion", "more pages than the device has", setup_exhaust },
 	{ NULL, NULL, NULL },
 };

@@ -35,7 +35,7 @@ fake_tree() {
 	printf 'int a;\nint b;\nint c;\n' >"$1/mm/memory.c"
 }
 
-plan 12
+plan 19
 expect "no subcommand" 2 "Usage" 
 expect "unknown subcommand" 2 "unknown subcommand 'bogus'" bogus
 expect "run without a command" 2 "no command given" run
@@ -69,4 +69,44 @@ expect "a patch that does not apply names patch and file" 121 \
 	kernel --source "$tmp/linux" --patches "$tmp/patches"
 check "a failed build leaves no cached kernel" no_kernel_cached
 check "and leaves the source tree untouched" grep -qx 'int b;' "$tmp/linux/mm/memory.c"
+
+# --version: Debian's linux-source-V through cvram's own apt configuration.
+# Fake apt-get, apt-cache and dpkg-deb record how they are called: the
+# machine's sources must never be read, nothing is installed.
+expect "--version that is not a kernel line" 2 "--version '7'" kernel --version 7
+expect "--version with --source" 2 "exclude each other" kernel --version 7.2 --source "$tmp/linux"
+mkdir -p "$tmp/fakebin"
+cat >"$tmp/fakebin/apt-get" <<'FAKE'
+#!/bin/sh
+echo "apt-get $*" >>"$CVRAM_FAKE_LOG"
+for a in "$@"; do case $a in Dir::State::Lists=*) lists=${a#*=} ;; esac; done
+case " $* " in
+*" update "*) mkdir -p "$lists" && : >"$lists/deb_dists_sid_main_binary-amd64_Packages" ;;
+*" download "*) for a in "$@"; do p=$a; done; : >"${p%%=*}_${p#*=}_all.deb" ;;
+esac
+FAKE
+cat >"$tmp/fakebin/apt-cache" <<'FAKE'
+#!/bin/sh
+echo "apt-cache $*" >>"$CVRAM_FAKE_LOG"
+printf 'linux-source-6.12:
+  Installed: (none)
+  Candidate: 6.12.117-1
+'
+FAKE
+cat >"$tmp/fakebin/dpkg-deb" <<'FAKE'
+#!/bin/sh
+echo "dpkg-deb $*" >>"$CVRAM_FAKE_LOG"
+mkdir -p "$3/usr/src" && echo fake >"$3/usr/src/linux-source-6.12.tar.xz"
+FAKE
+chmod +x "$tmp/fakebin/"*
+export CVRAM_FAKE_LOG="$tmp/apt.log"
+PATH="$tmp/fakebin:$PATH" "$vm" kernel --version 6.12 --cached >"$tmp/out" 2>"$tmp/err"
+check "--version 6.12 --cached: no kernel cached yet, exit 1 (got $?)" test $? -eq 1
+check "apt runs with its own source list, state and cache under cvram's cache" \
+	sh -c 'grep "apt-get .*Dir::Etc::SourceList=/dev/null .*Dir::Etc::SourceParts=$1/apt/etc .*Dir::State::Lists=$1/apt/lists .*update" "$2" >/dev/null' _ "$CVRAM_CACHE" "$tmp/apt.log"
+check "its sources name the suites that carry newer kernels, signed by Debian's keyring" \
+	grep -q 'Suites: bookworm-backports trixie sid' "$CVRAM_CACHE/apt/etc/cvram.sources"
+check "the package is downloaded, never installed" \
+	sh -c 'grep -q "download linux-source-6.12=6.12.117-1" "$1" && ! grep -q " install " "$1"' _ "$tmp/apt.log"
+check "and unpacked into cvram's cache" test -f "$CVRAM_CACHE/apt/src/linux-source-6.12-6.12.117-1/usr/src/linux-source-6.12.tar.xz"
 finish

@@ -22,6 +22,7 @@ enum cvram_cap {
 	CVRAM_CAP_HOLE_STOPS = 1u << 6,	    /* an unmapped page ends the call: later pages stay */
 	CVRAM_CAP_FILLS_EMPTY = 1u << 7,    /* a never-touched page gets a zeroed device page */
 	CVRAM_CAP_SMALL_FIXED = 1u << 8,    /* device memory is small and fixed: fill all of it */
+	CVRAM_CAP_FAIL_ALLOC = 1u << 9,	    /* the next device allocation can be made to fail (probed) */
 };
 
 /* What kind of memory the device is. */
@@ -108,6 +109,13 @@ struct cvram_target_ops {
 	void (*preflight)(const struct cvram_target_config *cfg, struct cvram_preflight *pf);
 	/* Fill loc[npages] with enum cvram_loc values. Returns 0 or -errno. */
 	int (*locate)(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);
+	/* Optional (CVRAM_CAP_FAIL_ALLOC): make the next device page
+	 * allocation of this process fail, once. Returns 0 or -errno. */
+	int (*fail_next_alloc)(struct cvram_target *t);
+	/* Optional: find out what this kernel's driver does (fills probes,
+	 * may add capability bits). Called once per run by the worker, not
+	 * by every child that opens the target. */
+	void (*probe)(struct cvram_target *t);
 };
 
 struct cvram_target {
@@ -121,6 +129,9 @@ struct cvram_target {
 	char location_source[96]; /* how locate() knows, and how exact it is */
 	char migrate_note[192];	/* what a migration call really does (and costs) */
 	char location_hint[192]; /* said once when pages are not where expected */
+	/* What this kernel was found to do at open, never assumed from its
+	 * version: "key=value" words (results: context.target.probes). */
+	char probes[256];
 	char reason[256];	/* why open failed */
 	void *priv;
 };
@@ -147,6 +158,11 @@ int cvram_migrate(struct cvram_target *t, void *addr, size_t npages, enum cvram_
  * cannot migrate or has none. */
 int cvram_migrate_bare(struct cvram_target *t, void *addr, size_t npages, enum cvram_dir dir);
 bool cvram_has_bare_migration(const struct cvram_target *t);
+/* The next device page allocation fails, once; -EOPNOTSUPP without
+ * CVRAM_CAP_FAIL_ALLOC. */
+int cvram_fail_next_alloc(struct cvram_target *t);
+/* Run the target's probes, if it has any. */
+void cvram_target_probe(struct cvram_target *t);
 /* Where each page is (enum cvram_loc); -EOPNOTSUPP without
  * CVRAM_CAP_PAGE_LOCATION. */
 int cvram_locate(struct cvram_target *t, const void *addr, size_t npages, uint8_t *loc);

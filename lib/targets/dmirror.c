@@ -15,10 +15,12 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +40,13 @@ struct hmm_dmirror_cmd {
 #define HMM_DMIRROR_MIGRATE_TO_DEV _IOWR('H', 0x02, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_MIGRATE_TO_SYS _IOWR('H', 0x03, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_SNAPSHOT _IOWR('H', 0x04, struct hmm_dmirror_cmd)
+/* Later kernels (7.x): per-fd flags, in cmd.npages; bit 0 fails the next
+ * device allocation once. An older driver answers EINVAL. */
+#define HMM_DMIRROR_FLAGS _IOWR('H', 0x08, struct hmm_dmirror_cmd)
+#define HMM_DMIRROR_FLAG_FAIL_ALLOC 1ull
+/* An unused flag bit: setting it has no effect, so it probes for FLAGS (the
+ * driver refuses npages 0 for every command). */
+#define HMM_DMIRROR_FLAG_PROBE 2ull
 
 enum {
 	SNAP_ERROR = 0xff,
@@ -48,6 +57,7 @@ enum {
 	SNAP_COHERENT_LOCAL = 0x40,
 	SNAP_COHERENT_REMOTE = 0x50,
 	SNAP_RW_MASK = 0x03,
+	SNAP_PMD = 0x04,
 };
 
 /* The driver's DEVMEM_CHUNK_SIZE: a coherent device has exactly one chunk. */
@@ -191,11 +201,13 @@ static int dmirror_migrate(struct cvram_target *t, void *addr, size_t npages,
 	/* ENOENT: only some pages got a device page (partial migration). */
 	if (rc && rc != -ENOENT)
 		return rc;
-	/* Fast path for timed loops: trust the call when it fully succeeded.
-	 * MIGRATE_TO_SYS counts only the pages it moved itself. */
-	if (rc == 0 && !m->outcome) {
-		m->migrated = dir == CVRAM_TO_DEVICE ? npages : (size_t)cmd.cpages;
-		m->failed = npages - m->migrated;
+	/* Fast path for timed loops: a call that fully succeeded moved every
+	 * page. cpages is never read as a page count unless it says all of
+	 * them: 6.1 counts pages, 7.x counts folios on the way back (4 for
+	 * four THPs of 2048 pages). Anything else: SNAPSHOT is the truth. */
+	if (rc == 0 && !m->outcome && (dir == CVRAM_TO_DEVICE || cmd.cpages == npages)) {
+		m->migrated = npages;
+		m->failed = 0;
 		return 0;
 	}
 	return tally_from_snapshot(t, addr, npages, dir, m);
@@ -210,6 +222,62 @@ static int dmirror_migrate_bare(struct cvram_target *t, void *addr, size_t npage
 		return -ENOBUFS;	/* the caller reserves by one cvram_migrate first */
 	return ioctl(p->fd, dir == CVRAM_TO_DEVICE ? HMM_DMIRROR_MIGRATE_TO_DEV : HMM_DMIRROR_MIGRATE_TO_SYS,
 		     &cmd) ? -errno : 0;
+}
+
+static int dmirror_set_flags(struct dmirror_priv *p, uint64_t flags)
+{
+	struct hmm_dmirror_cmd cmd = { CVRAM_PAGE_SIZE, 0, flags, 0, 0 };
+
+	return ioctl(p->fd, HMM_DMIRROR_FLAGS, &cmd) ? -errno : 0;
+}
+
+static int dmirror_fail_next_alloc(struct cvram_target *t)
+{
+	return dmirror_set_flags(t->priv, HMM_DMIRROR_FLAG_FAIL_ALLOC);
+}
+
+/* Does a THP reach a device-private device as one huge page (SNAPSHOT's
+ * PMD bit), or is it split? "no-thp" when the kernel gave no THP to start
+ * with (THP off). Coherent devices are not probed: 7.2 warns for every THP
+ * migrated to one (vm/known-defects-7.2), partial's thp-mixed reason
+ * measures it there. */
+static const char *thp_on_device(struct cvram_target *t)
+{
+	struct dmirror_priv *p = t->priv;
+	size_t thp = 2u << 20, npages = thp / CVRAM_PAGE_SIZE;
+	char *map = cvram_map(2 * thp), *buf;
+	struct hmm_dmirror_cmd cmd;
+	uint8_t before = 0, after = 0;
+	const char *what = "unknown";
+
+	if (!map || !bounce_reserve(p, npages)) {
+		cvram_unmap(map, 2 * thp);
+		return what;
+	}
+	buf = (char *)(((uintptr_t)map + thp - 1) & ~(uintptr_t)(thp - 1));
+	madvise(buf, thp, MADV_HUGEPAGE);
+	memset(buf, 0x3c, thp);
+	if (dmirror_snapshot(p->fd, buf, 1, &before) == 0 && !(before & SNAP_PMD)) {
+		what = "no-thp";
+	} else if (dmirror_ioctl(p->fd, HMM_DMIRROR_MIGRATE_TO_DEV, buf, p->bounce, npages, &cmd) == 0 &&
+		   dmirror_snapshot(p->fd, buf, 1, &after) == 0) {
+		what = (after & SNAP_PMD) ? "huge" : "split";
+	}
+	dmirror_ioctl(p->fd, HMM_DMIRROR_MIGRATE_TO_SYS, buf, NULL, npages, &cmd);
+	cvram_unmap(map, 2 * thp);
+	return what;
+}
+
+/* What this driver and kernel do, found out now (context.target.probes). */
+static void probe_driver(struct cvram_target *t)
+{
+	struct dmirror_priv *p = t->priv;
+	bool flags = dmirror_set_flags(p, HMM_DMIRROR_FLAG_PROBE) == 0;
+
+	if (flags)
+		t->caps |= CVRAM_CAP_FAIL_ALLOC;
+	snprintf(t->probes, sizeof(t->probes), "flags_command=%s thp_on_device=%s", flags ? "yes" : "no",
+		 t->kind == CVRAM_KIND_PRIVATE ? thp_on_device(t) : "not-probed-on-coherent");
 }
 
 /* Closing a fd of the device evicts every page of it (6.1.176 and later). */
@@ -389,6 +457,8 @@ const struct cvram_target_ops cvram_target_dmirror = {
 	.close = dmirror_close,
 	.migrate = dmirror_migrate,
 	.migrate_bare = dmirror_migrate_bare,
+	.fail_next_alloc = dmirror_fail_next_alloc,
+	.probe = probe_driver,
 	.disturb = dmirror_disturb,
 	.locate = dmirror_locate,
 };
