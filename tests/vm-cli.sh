@@ -35,7 +35,7 @@ fake_tree() {
 	printf 'int a;\nint b;\nint c;\n' >"$1/mm/memory.c"
 }
 
-plan 19
+plan 21
 expect "no subcommand" 2 "Usage" 
 expect "unknown subcommand" 2 "unknown subcommand 'bogus'" bogus
 expect "run without a command" 2 "no command given" run
@@ -69,6 +69,11 @@ expect "a patch that does not apply names patch and file" 121 \
 	kernel --source "$tmp/linux" --patches "$tmp/patches"
 check "a failed build leaves no cached kernel" no_kernel_cached
 check "and leaves the source tree untouched" grep -qx 'int b;' "$tmp/linux/mm/memory.c"
+
+matrix=$CVRAM_SRCDIR/scripts/cvram-matrix
+"$matrix" --kernels "6.1 7" --builddir "$CVRAM_BUILDDIR" --out "$tmp/m" >/dev/null 2>"$tmp/err"
+check "cvram-matrix with a kernel that is not a line: exit 2 (got $?), named" grep -q "'7' is not a kernel line" "$tmp/err"
+check "and nothing was run" test ! -e "$tmp/m/6.1"
 
 # --version: Debian's linux-source-V through cvram's own apt configuration.
 # Fake apt-get, apt-cache and dpkg-deb record how they are called: the
