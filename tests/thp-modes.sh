@@ -21,17 +21,14 @@ for mode in always madvise; do
 	echo "$mode" >"$thp"
 	for dev in 0 2; do
 		run_workload "$bench" smoke --target dmirror --device $dev --size 8M --reps 2
-		check "THP $mode, device $dev: smoke verified every page (exit $rc)" test "$rc" -eq 0
-		[ "$rc" -eq 0 ] || diag "$tmp/err"
+		expect_verified "THP $mode, device $dev: smoke verified every page"
 		[ "$dev" = 0 ] && echo "# THP $mode: a THP on the private device is" \
 			"$("$json_get" "$tmp/r.json" context.target.probes.thp_on_device 2>/dev/null || echo unknown)"
 		run_workload "$bench" migrate --target dmirror --device $dev --size 4M --reps 2
-		check "THP $mode, device $dev: migrate verified every page (exit $rc)" test "$rc" -eq 0
-		[ "$rc" -eq 0 ] || diag "$tmp/err"
+		expect_verified "THP $mode, device $dev: migrate verified every page"
 	done
 	run_workload "$stress" partial --target dmirror --device 0
-	check "THP $mode, private device: partial, every reason as expected (exit $rc)" test "$rc" -eq 0
-	[ "$rc" -eq 0 ] || diag "$tmp/out"
+	expect_verified "THP $mode, private device: partial, every reason as expected"
 done
 echo "$old" >"$thp"
 check "the THP setting is back to $old" grep -q "\[$old\]" "$thp"
