@@ -19,7 +19,7 @@ doc "$tmp/d1/bench.json" host GB/s 100 0.5 1 1
 doc "$tmp/d2/bench.json" host GB/s 100 0.5 2
 doc "$tmp/d3/bench.json" host GB/s 88 0.5 3
 
-plan 11
+plan 13
 "$nightly" --config "$tmp/conf" --import "$tmp/d1" --date 20261120
 check "night 1 passes (exit $?)" test $? -eq 0
 "$nightly" --config "$tmp/conf" --import "$tmp/d2" --date 20261121
@@ -33,6 +33,11 @@ check "the run's own plots are kept" test -d "$h"/20261121-*/plots
 "$nightly" --config "$tmp/conf" --import "$tmp/d3" --date 20261122
 check "night 3, 12% slower, fails (exit $?)" test $? -eq 1
 check "and is marked bad" test "$(cat "$h"/20261122-*/status)" = bad
+mkdir -p "$tmp/d4"
+sed 's/"samples":\[/"samples":["0.03x",/' "$tmp/d2/bench.json" >"$tmp/d4/bench.json"
+"$nightly" --config "$tmp/conf" --import "$tmp/d4" --date 20261124
+check "a night with a malformed document fails (exit $?)" test $? -eq 1
+check "and says why, with the JSON path" grep -q 'not a number at .results\[0\].metrics\[0\].samples\[0\]' "$h"/20261124-*/comparison.md
 (flock 9; "$nightly" --config "$tmp/conf" --import "$tmp/d1" --date 20261123 2>"$tmp/err"; echo $? >"$tmp/rc") 9>"$h/.lock"
 check "a second run while one holds the lock: exit 75" test "$(cat "$tmp/rc")" -eq 75
 printf 'history = %s\nthreshold = lots\n' "$h" >"$tmp/bad.conf"
