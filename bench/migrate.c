@@ -4,10 +4,12 @@
  * ranges at once. Data is verified after every size. What one call really
  * does on this target (for test_hmm: a read-back copy) is in the results. */
 #include <omp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cvram/cvram.h"
@@ -195,6 +197,88 @@ static int measure_threads(struct mig *m, uint64_t bytes, int nthreads)
 	return failed ? -1 : 0;
 }
 
+#define THP_BYTES (2u << 20)
+
+static bool thp_possible(void)
+{
+	char mode[96] = "";
+
+	cvram_read_line("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof(mode));
+	return mode[0] && !strstr(mode, "[never]");
+}
+
+/* One 2 MiB range, fresh each rep, backed by one THP or by 4 KiB pages:
+ * seconds to the device and back into to[r], back[r]. */
+static int thp_rep(struct mig *m, bool thp, double *to, double *back)
+{
+	size_t npages = THP_BYTES / CVRAM_PAGE_SIZE;
+	char *map = cvram_map(2 * THP_BYTES), *buf;
+	uint64_t t0;
+	int rc;
+
+	if (!map)
+		return -1;
+	buf = (char *)(((uintptr_t)map + THP_BYTES - 1) & ~(uintptr_t)(THP_BYTES - 1));
+	madvise(buf, THP_BYTES, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	cvram_pattern_fill_range(buf, npages, 3, m->writer);
+	t0 = cvram_now_ns();
+	rc = cvram_migrate(m->t, buf, npages, CVRAM_TO_DEVICE, &(struct cvram_migration){ 0 });
+	*to = (double)(cvram_now_ns() - t0) / 1e9;
+	t0 = cvram_now_ns();
+	rc |= cvram_migrate(m->t, buf, npages, CVRAM_TO_SYSTEM, &(struct cvram_migration){ 0 });
+	*back = (double)(cvram_now_ns() - t0) / 1e9;
+	m->bad += cvram_verify_data(thp ? "after a THP range went to the device and back" :
+				    "after a 4 KiB-page range went to the device and back",
+				    buf, npages, 3, NULL, m->writer, m->failures);
+	cvram_unmap(map, 2 * THP_BYTES);
+	return rc ? -1 : 0;
+}
+
+/* 2 MiB ranges backed by one THP against the same ranges of 4 KiB pages, in
+ * both directions (what the kernel's benchmark_thp_migration reports as
+ * S->D and D->S), reps interleaved, with cvram's statistics. Whether the
+ * THP stays huge on the device is the target's probe (context). */
+static int measure_thp(struct mig *m)
+{
+	size_t reps = m->run->opts->reps;
+	double *s[2][2], gbps = (double)THP_BYTES / 1e9;	/* [backing][direction] */
+	static const char *const backing[2] = { "small", "thp" }, *const to[2] = { "device", "system" };
+	int rc = 0;
+
+	if (!thp_possible()) {
+		cvram_detail(m->run, "thp_ranges", json_object_new_string("not measured: THP is 'never' here"));
+		return 0;
+	}
+	for (int b = 0; b < 2; b++)
+		for (int d = 0; d < 2; d++)
+			s[b][d] = calloc(reps, sizeof(double));
+	for (size_t r = 0; r < reps && rc == 0 && !cvram_stopped(m->run); r++)
+		for (int b = 0; b < 2 && rc == 0; b++) {
+			int which = (int)((r + (size_t)b) % 2);	/* alternate which backing goes first */
+
+			rc = s[which][0] && s[which][1] ? thp_rep(m, which, &s[which][0][r], &s[which][1][r]) : -1;
+		}
+	for (int b = 0; b < 2; b++)
+		for (int d = 0; d < 2; d++) {
+			for (size_t r = 0; rc == 0 && r < reps; r++)
+				s[b][d][r] = s[b][d][r] > 0 ? gbps / s[b][d][r] : 0;
+			if (rc == 0)
+				cvram_metric(m->run, "thp-range-throughput", "GB/s", CVRAM_HIGHER_BETTER, s[b][d], reps,
+					     "to=%s backing=%s size_bytes=%u", to[d], backing[b], THP_BYTES);
+		}
+	for (int d = 0; rc == 0 && d < 2; d++) {
+		double ratio = cvram_percentile(s[1][d], reps, 50) / cvram_percentile(s[0][d], reps, 50);
+
+		cvram_value(m->run, "thp-over-small", "ratio", CVRAM_HIGHER_BETTER, ratio, "to=%s", to[d]);
+		printf("  2 MiB to %s: THP %.3f GB/s, 4 KiB pages %.3f GB/s (medians of %zu reps), THP/small %.2f\n",
+		       to[d], cvram_percentile(s[1][d], reps, 50), cvram_percentile(s[0][d], reps, 50), reps, ratio);
+	}
+	for (int b = 0; b < 2; b++)
+		for (int d = 0; d < 2; d++)
+			free(s[b][d]);
+	return rc;
+}
+
 static int migrate_run(struct cvram_run *run)
 {
 	struct mig m = { run, run->target, (uint32_t)getpid(), 0, json_object_new_array() };
@@ -217,6 +301,8 @@ static int migrate_run(struct cvram_run *run)
 	for (size_t i = 0; i < o->nthreads && rc == 0 && !cvram_stopped(run); i++)
 		if (o->threads[i] > 1)
 			rc = measure_threads(&m, largest, (int)o->threads[i]);
+	if (rc == 0 && !cvram_stopped(run) && cvram_check_fits(m.t, THP_BYTES) == 0)
+		rc = measure_thp(&m);
 	cvram_detail(run, "sizes", by_size);
 	cvram_integrity(run, m.bad, m.failures);
 	if (rc)

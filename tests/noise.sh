@@ -25,7 +25,9 @@ check "settings restored after the run" test "$(settings)" = "$before"
 
 "$stress" pingpong --target host --size 1M --duration 30s --noise-off --quiet --json "$tmp/i.json" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+# The worker changes them once it has started: give a slow machine 20 s.
+i=0
+while [ "$(cat "$nb")" != 0 ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 check "settings changed while the run is going" test "$(cat "$nb")" = 0
 kill -INT $pid
 wait $pid
