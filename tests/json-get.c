@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* json-get FILE PATH: print the value at a dotted PATH (array items by
  * number) of a JSON file; exit 1 if the file does not parse or the path is
- * missing. The shell tests use it where jq may not exist (the VM). */
+ * missing. A string prints as is; an array of strings one per line. The
+ * shell tests use it where jq may not exist (the VM). */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,11 @@ int main(int argc, char **argv)
 		rc = 1;
 	} else if (json_object_is_type(o, json_type_string)) {
 		printf("%s\n", json_object_get_string(o));
+	} else if (json_object_is_type(o, json_type_array) && json_object_array_length(o) &&
+		   json_object_is_type(json_object_array_get_idx(o, 0), json_type_string)) {
+		/* An array of strings (kernel log lines): one per line, as is. */
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			printf("%s\n", json_object_get_string(json_object_array_get_idx(o, i)));
 	} else {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	}

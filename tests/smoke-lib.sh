@@ -29,7 +29,7 @@ known_defects_file() {
 }
 
 # Kernel-log problem lines of the last run, one per line.
-problems() { "$json_get" "$tmp/r.json" kernel_log.problems 2>/dev/null | tr -d '[]' | sed 's/", "/"\n"/g; s/^"//; s/"$//' | sed '/^$/d'; }
+problems() { "$json_get" "$tmp/r.json" kernel_log.problems 2>/dev/null | sed '/^\[\]$/d; /^$/d'; }
 
 # known_kernel_defect: the last run found nothing wrong itself (every
 # workload exit 0) and failed only on kernel-log lines that the running
