@@ -80,6 +80,13 @@ bool cvram_has_bare_migration(const struct cvram_target *t)
 	return (t->caps & CVRAM_CAP_MIGRATE) && t->ops->migrate_bare;
 }
 
+int cvram_release_device(struct cvram_target *t)
+{
+	if (!(t->caps & CVRAM_CAP_RELEASE) || !t->ops->release)
+		return -EOPNOTSUPP;
+	return t->ops->release(t);
+}
+
 void cvram_target_probe(struct cvram_target *t)
 {
 	if (t->ops->probe)
@@ -136,6 +143,7 @@ void cvram_caps_format(unsigned caps, char *buf, size_t len)
 		{ CVRAM_CAP_FILLS_EMPTY, "fills-empty" },
 		{ CVRAM_CAP_SMALL_FIXED, "small-fixed" },
 		{ CVRAM_CAP_FAIL_ALLOC, "fail-alloc" },
+		{ CVRAM_CAP_RELEASE, "release" },
 	};
 	size_t used = 0;
 

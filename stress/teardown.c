@@ -5,6 +5,8 @@
  * known, and verified) and the kernel log must stay clean (the harness
  * watches it for every run). */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +26,42 @@
 #define CHILD_DEADLINE_NS (30ull * 1000000000ull)
 #define PROBE_BYTES_UNBOUNDED (64ull << 20)
 
-enum ending { END_EXIT, END_KILL_RESIDENT, END_KILL_MIGRATING, NENDINGS };
+enum ending { END_EXIT, END_KILL_RESIDENT, END_KILL_MIGRATING, END_RELEASE, NENDINGS };
 
 static const char *const ending_names[NENDINGS] = {
 	"exit_with_pages_on_device", "sigkill_with_pages_on_device", "sigkill_during_migration",
+	"release_with_pages_on_device",
 };
+
+/* teardown's own options. */
+struct teardown_opts {
+	bool release;	/* also: the device gives all its memory back under the child */
+};
+
+static const struct cvram_option teardown_options[] = {
+	{ "release", NULL, CVRAM_OPT_FLAG, offsetof(struct teardown_opts, release), 0, 0, 0, 0,
+	  "also release the whole device (HMM_DMIRROR_RELEASE) while a child's pages sit on it; it evicts them "
+	  "like a device close, so it runs in tests/evict-on-close.sh's own boot" },
+	{ NULL, NULL, CVRAM_OPT_FLAG, 0, 0, 0, 0, 0, NULL },
+};
+
+/* The device gives everything back; the child's pages must come home whole. */
+static int release_and_verify(struct cvram_target *t, char *buf)
+{
+	json_object *failures = json_object_new_array();
+	size_t bad;
+
+	if (cvram_release_device(t)) {
+		json_object_put(failures);
+		return 7;
+	}
+	bad = cvram_verify_data("after the device released its memory", buf, CHILD_PAGES, 1, NULL,
+				(uint32_t)getpid(), failures);
+	bad += cvram_verify_location(t, "after the device released its memory", buf, CHILD_PAGES, CVRAM_LOC_SYSTEM,
+				     failures);
+	json_object_put(failures);
+	return bad ? 8 : 0;
+}
 
 struct child_args {
 	struct cvram_target *parent;
@@ -58,6 +91,8 @@ static int child_main(void *arg)
 		return 6;
 	if (how == END_EXIT)
 		return 0;	/* exit with the pages still on the device */
+	if (how == END_RELEASE)
+		return release_and_verify(&t, buf);
 	for (;;) {		/* until killed */
 		if (how == END_KILL_MIGRATING) {
 			cvram_migrate(&t, buf, CHILD_PAGES, CVRAM_TO_SYSTEM, &m);
@@ -89,7 +124,7 @@ static int one_round(struct cvram_run *run, enum ending how, uint64_t *rng, char
 		return -1;
 	}
 	close(pipefd[0]);
-	if (how != END_EXIT) {
+	if (how != END_EXIT && how != END_RELEASE) {
 		/* A random moment: for the migrating child, usually mid-call. */
 		*rng = *rng * 6364136223846793005ull + 1442695040888963407ull;
 		nanosleep(&(struct timespec){ 0, (long)((*rng >> 33) % 20000000) }, NULL);
@@ -104,7 +139,7 @@ static int one_round(struct cvram_run *run, enum ending how, uint64_t *rng, char
 	default:
 		return -1;	/* why says where it is stuck */
 	}
-	if (how == END_EXIT ? WIFEXITED(status) && WEXITSTATUS(status) == 0
+	if (how == END_EXIT || how == END_RELEASE ? WIFEXITED(status) && WEXITSTATUS(status) == 0
 			    : WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		return 0;
 	snprintf(why, len, "child ended with status 0x%x, not as %s", status, ending_names[how]);
@@ -153,6 +188,8 @@ static int teardown_run(struct cvram_run *run)
 {
 	uint64_t counts[NENDINGS] = { 0 }, failures[NENDINGS] = { 0 }, failed = 0, rng = run->opts->seed | 1;
 	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull;
+	const struct teardown_opts *own = run->own;
+	unsigned endings = own->release ? NENDINGS : END_RELEASE;
 	json_object *out = json_object_new_object();
 	char why[160];
 	size_t bad;
@@ -161,7 +198,7 @@ static int teardown_run(struct cvram_run *run)
 	       run->target->device, cvram_kind_name(run->target->kind), CHILD_PAGES,
 	       (double)run->opts->duration_ms / 1000);
 	for (unsigned n = 0; cvram_now_ns() < end && !cvram_stopped(run); n++) {
-		enum ending how = (enum ending)(n % NENDINGS);
+		enum ending how = (enum ending)(n % endings);
 
 		if (one_round(run, how, &rng, why, sizeof(why))) {
 			cvram_err("teardown: %s", why);
@@ -171,7 +208,11 @@ static int teardown_run(struct cvram_run *run)
 		counts[how]++;
 		cvram_progress(run, "teardown: %u children", n + 1);
 	}
-	for (int i = 0; i < NENDINGS; i++) {
+	if (own->release && !(run->target->caps & CVRAM_CAP_RELEASE)) {
+		printf("teardown: --release: target %s cannot release its device memory\n", run->target->ops->name);
+		failed++;
+	}
+	for (unsigned i = 0; i < endings; i++) {
 		cvram_operation(run, ending_names[i], counts[i], failures[i]);
 		printf("  %-30s %8llu\n", ending_names[i], (unsigned long long)counts[i]);
 	}
@@ -187,6 +228,8 @@ const struct cvram_workload cvram_stress_teardown = {
 	.summary = "processes exit or are killed with pages on the device or mid-migration; device memory comes back",
 	.needs = CVRAM_CAP_MIGRATE,
 	.uses = CVRAM_USES_DURATION | CVRAM_USES_SEED,
+	.options = teardown_options,
+	.options_size = sizeof(struct teardown_opts),
 	.quick_duration_ms = 5000,
 	.run = teardown_run,
 };

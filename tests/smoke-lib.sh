@@ -20,12 +20,15 @@ run_workload() {
 }
 
 # The known kernel defects of the running kernel line (one ERE per line):
-# vm/known-defects for 6.1, vm/known-defects-7.2 for 7.2.x, and so on.
+# vm/known-defects for 6.1, vm/known-defects-7.2 for 7.2.x, and so on;
+# CVRAM_DEFECT_SET=evict picks the set of the evict-on-close boot
+# (vm/known-defects-evict*).
 known_defects_file() {
 	line=$(uname -r | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
-	f=$CVRAM_SRCDIR/vm/known-defects-$line
+	set_=known-defects${CVRAM_DEFECT_SET:+-$CVRAM_DEFECT_SET}
+	f=$CVRAM_SRCDIR/vm/$set_-$line
 	[ "$line" = 6.1 ] || [ ! -f "$f" ] || { echo "$f"; return; }
-	echo "$CVRAM_SRCDIR/vm/known-defects"
+	echo "$CVRAM_SRCDIR/vm/$set_"
 }
 
 # Kernel-log problem lines of the last run, one per line.

@@ -23,6 +23,7 @@ enum cvram_cap {
 	CVRAM_CAP_FILLS_EMPTY = 1u << 7,    /* a never-touched page gets a zeroed device page */
 	CVRAM_CAP_SMALL_FIXED = 1u << 8,    /* device memory is small and fixed: fill all of it */
 	CVRAM_CAP_FAIL_ALLOC = 1u << 9,	    /* the next device allocation can be made to fail (probed) */
+	CVRAM_CAP_RELEASE = 1u << 10,	    /* the device can be told to give back all its memory */
 };
 
 /* What kind of memory the device is. */
@@ -116,6 +117,10 @@ struct cvram_target_ops {
 	 * may add capability bits). Called once per run by the worker, not
 	 * by every child that opens the target. */
 	void (*probe)(struct cvram_target *t);
+	/* Optional (CVRAM_CAP_RELEASE): move every page of the device, every
+	 * process's, back to system memory and free the device's memory
+	 * (test_hmm: HMM_DMIRROR_RELEASE). Returns 0 or -errno. */
+	int (*release)(struct cvram_target *t);
 };
 
 struct cvram_target {
@@ -161,6 +166,8 @@ bool cvram_has_bare_migration(const struct cvram_target *t);
 /* The next device page allocation fails, once; -EOPNOTSUPP without
  * CVRAM_CAP_FAIL_ALLOC. */
 int cvram_fail_next_alloc(struct cvram_target *t);
+/* The device gives all its memory back; -EOPNOTSUPP without CVRAM_CAP_RELEASE. */
+int cvram_release_device(struct cvram_target *t);
 /* Run the target's probes, if it has any. */
 void cvram_target_probe(struct cvram_target *t);
 /* Where each page is (enum cvram_loc); -EOPNOTSUPP without

@@ -40,6 +40,8 @@ struct hmm_dmirror_cmd {
 #define HMM_DMIRROR_MIGRATE_TO_DEV _IOWR('H', 0x02, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_MIGRATE_TO_SYS _IOWR('H', 0x03, struct hmm_dmirror_cmd)
 #define HMM_DMIRROR_SNAPSHOT _IOWR('H', 0x04, struct hmm_dmirror_cmd)
+/* Evict every page of the device and remove its memory (6.0 and later). */
+#define HMM_DMIRROR_RELEASE _IOWR('H', 0x07, struct hmm_dmirror_cmd)
 /* Later kernels (7.x): per-fd flags, in cmd.npages; bit 0 fails the next
  * device allocation once. An older driver answers EINVAL. */
 #define HMM_DMIRROR_FLAGS _IOWR('H', 0x08, struct hmm_dmirror_cmd)
@@ -231,6 +233,14 @@ static int dmirror_set_flags(struct dmirror_priv *p, uint64_t flags)
 	return ioctl(p->fd, HMM_DMIRROR_FLAGS, &cmd) ? -errno : 0;
 }
 
+static int dmirror_release(struct cvram_target *t)
+{
+	struct dmirror_priv *p = t->priv;
+	struct hmm_dmirror_cmd cmd = { CVRAM_PAGE_SIZE, 0, 1, 0, 0 };	/* the driver wants a valid range */
+
+	return ioctl(p->fd, HMM_DMIRROR_RELEASE, &cmd) ? -errno : 0;
+}
+
 static int dmirror_fail_next_alloc(struct cvram_target *t)
 {
 	return dmirror_set_flags(t->priv, HMM_DMIRROR_FLAG_FAIL_ALLOC);
@@ -364,7 +374,7 @@ static void describe_kind(struct cvram_target *t)
 	/* test_hmm migrates with migrate_vma: anonymous pages only, empty
 	 * entries filled, and its ioctl stops with EINVAL at a hole. */
 	unsigned common = CVRAM_CAP_MIGRATE | CVRAM_CAP_PAGE_OUTCOME | CVRAM_CAP_PAGE_LOCATION | CVRAM_CAP_ANON_ONLY |
-			  CVRAM_CAP_HOLE_STOPS | CVRAM_CAP_FILLS_EMPTY;
+			  CVRAM_CAP_HOLE_STOPS | CVRAM_CAP_FILLS_EMPTY | CVRAM_CAP_RELEASE;
 
 	if (t->kind == CVRAM_KIND_COHERENT) {
 		t->caps = common | CVRAM_CAP_CPU_IN_PLACE | CVRAM_CAP_SMALL_FIXED;
@@ -459,6 +469,7 @@ const struct cvram_target_ops cvram_target_dmirror = {
 	.migrate_bare = dmirror_migrate_bare,
 	.fail_next_alloc = dmirror_fail_next_alloc,
 	.probe = probe_driver,
+	.release = dmirror_release,
 	.disturb = dmirror_disturb,
 	.locate = dmirror_locate,
 };
