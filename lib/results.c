@@ -359,11 +359,22 @@ int cvram_results_check(json_object *doc, char *err, size_t len)
 	return check_array_of(&c, doc, "results", check_result);
 }
 
+/* No real document comes near this (a whole bench suite is under 1 MiB):
+ * a larger file is refused before it is read into memory. */
+#define RESULTS_MAX_BYTES (256ull << 20)
+
 json_object *cvram_results_load(const char *path, char *err, size_t len)
 {
-	json_object *doc = json_object_from_file(path), *v, *up;
+	json_object *doc, *v, *up;
+	struct stat st;
 	char why[400];
 
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size > RESULTS_MAX_BYTES) {
+		snprintf(err, len, "%s: %lld bytes, larger than any results document (limit %llu MiB)", path,
+			 (long long)st.st_size, RESULTS_MAX_BYTES >> 20);
+		return NULL;
+	}
+	doc = json_object_from_file(path);
 	if (!doc) {
 		snprintf(err, len, "%s: missing or not valid JSON", path);
 		return NULL;

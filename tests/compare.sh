@@ -8,7 +8,7 @@ compare=$CVRAM_BUILDDIR/cvram-compare
 
 . "$CVRAM_SRCDIR/tests/results-lib.sh"
 
-plan 17
+plan 18
 doc "$tmp/b1.json" host GB/s 100 0.5 1
 doc "$tmp/b2.json" host GB/s 100 0.5 2
 doc "$tmp/n1.json" host GB/s 90 0.5 3
@@ -59,6 +59,8 @@ expect_bad "missing file" "$tmp/none.json" "$tmp/none.json" -- "$tmp/n1.json"
 expect_bad "malformed JSON" "$tmp/broken.json" "$tmp/broken.json" -- "$tmp/n1.json"
 expect_bad "another schema version" "not 2 at .schema_version" "$tmp/b1.json" -- "$tmp/v3.json"
 expect_bad "a sample that is a string" "not a number at .results[0].metrics[0].samples[0]" "$tmp/b1.json" -- "$tmp/str.json"
+truncate -s 300M "$tmp/huge.json"
+expect_bad "a huge file (300 MiB, sparse)" "larger than any results document" "$tmp/b1.json" -- "$tmp/huge.json"
 expect_bad "an empty set" "the new set is empty" "$tmp/b1.json" --
 expect_bad "runs of different targets" "not comparable" "$tmp/b1.json" -- "$tmp/numa.json"
 finish
