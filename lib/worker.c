@@ -167,7 +167,7 @@ static json_object *run_one(const struct cvram_driver *d, const struct cvram_wor
 	json_object_object_add(run.result, "workload", json_object_new_string(wl->name));
 	if (wl->options_size && !own) {
 		*rc = CVRAM_EXIT_ERROR;
-	} else if (check_sizes(wl, &o, t)) {
+	} else if (quick && check_sizes(wl, &o, t)) {	/* one workload: checked before the run (worker_main) */
 		*rc = CVRAM_EXIT_USAGE;
 	} else {
 		cvram_progress_start();
