@@ -47,6 +47,7 @@ static int compare_triad(struct cvram_run *run)
 	double ratio;
 
 	if (!buf || !ours || !ref) {
+		cvram_err("self: cannot allocate %zu bytes for the triad", bytes);
 		cvram_unmap(buf, bytes);
 		free(ours);
 		free(ref);
@@ -95,6 +96,7 @@ static int compare_migration(struct cvram_run *run)
 	double overhead;
 
 	if (!buf || !ours || !bare) {
+		cvram_err("self: cannot allocate %zu bytes for the migration loop", bytes);
 		rc = -1;
 		goto out;
 	}

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,16 +16,39 @@
 /* How long a SIGKILLed child may take to go before it counts as stuck. */
 #define REAP_GRACE_NS (10ull * 1000000000ull)
 
+/* Test-only: CVRAM_TEST_FAIL_SPAWN=N makes the Nth spawn of this process
+ * tree fail as fork(2) does at the pid limit (the count is inherited, so
+ * the worker is 1 and its first child 2). How callers handle a child that
+ * never started is tested with it (tests/spawn-fail.sh). */
+static int injected_spawn_failure(void)
+{
+	static unsigned spawns;
+	const char *knob = getenv("CVRAM_TEST_FAIL_SPAWN");
+
+	return knob && ++spawns == strtoul(knob, NULL, 10);
+}
+
 pid_t cvram_child_spawn(int (*fn)(void *arg), void *arg, unsigned flags)
 {
 	bool stdio = !(flags & CVRAM_CHILD_THREADED);
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
+	if (injected_spawn_failure()) {
+		errno = EAGAIN;
+		return -1;
+	}
 	if (stdio)
 		fflush(NULL);	/* or the child would flush the parent's buffers again */
 	pid = fork();
 	if (pid == 0) {
-		int rc = fn(arg);
+		int rc;
+
+		/* No child outlives cvram: the kernel signals it when its parent
+		 * dies, and a parent that died before this line is seen here. */
+		prctl(PR_SET_PDEATHSIG, flags & CVRAM_CHILD_NOTIFY_DEATH ? CVRAM_CHILD_DEATH_SIGNAL : SIGKILL);
+		if (getppid() != parent)
+			_exit(CVRAM_EXIT_ERROR);
+		rc = fn(arg);
 
 		if (stdio)
 			fflush(NULL);	/* _exit does not flush stdio */

@@ -15,11 +15,12 @@
 #include "cvram/cvram.h"
 #include "cvram/options.h"
 #include "cvram/results.h"
+#include "cvram/settings.h"
 
 #define MAX_LONG_OPTIONS 128
 #define OWN_BASE 500	/* getopt values of workload options start here */
 
-enum { OPT_LIST = 1000, OPT_HELP, OPT_VERSION, OPT_PREFLIGHT };
+enum { OPT_LIST = 1000, OPT_HELP, OPT_VERSION, OPT_PREFLIGHT, OPT_RESTORE };
 
 /* A workload option by name, over every workload (names may repeat). */
 struct own_row {
@@ -58,6 +59,7 @@ static size_t build_long_options(const struct cvram_program *prog, struct option
 	lo[n++] = (struct option){ "preflight", no_argument, NULL, OPT_PREFLIGHT };
 	lo[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	lo[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	lo[n++] = (struct option){ "restore", no_argument, NULL, OPT_RESTORE };
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
 	return nrows;
 }
@@ -76,6 +78,7 @@ static void print_help(const struct cvram_program *prog)
 	printf("\nOptions (a workload refuses those it does not use; see --help WORKLOAD):\n");
 	cvram_options_help(cvram_shared_options);
 	printf("  %-26s %s\n", "--preflight", "checks of --target before a run (exit 0 all met, 1 some not, 77 absent)");
+	printf("  %-26s %s\n", "--restore", "put back settings a killed --noise-off run left changed (its journal)");
 	printf("  %-26s %s\n  %-26s %s\n  %-26s %s\n", "--list", "targets (with availability) and workloads",
 	       "--help [WORKLOAD]", "this text, or what WORKLOAD takes", "--version", "version and exit");
 	printf("\nExit status: 0 pass, 1 failure found, 2 bad usage, 77 skipped (target\n"
@@ -135,27 +138,16 @@ static const struct cvram_workload *find_workload(const struct cvram_program *pr
 	return NULL;
 }
 
-/* The directory of a --json file must exist: refuse before running. */
+/* --json and its .dat: regular files or absent, in a writable directory;
+ * refused before anything runs. */
 static int check_json_path(const char *path)
 {
-	char *copy = strdup(path), *slash;
-	struct stat st;
-	int ok;
+	char why[4200];
 
-	if (!copy)
-		return -1;
-	slash = strrchr(copy, '/');
-	if (slash == copy)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(copy, ".");
-	ok = stat(copy, &st) == 0 && S_ISDIR(st.st_mode) && access(copy, W_OK) == 0;
-	if (!ok)
-		cvram_err("--json '%s': directory '%s' does not exist or is not writable", path, copy);
-	free(copy);
-	return ok ? 0 : -1;
+	if (cvram_results_path_ok(path, why, sizeof(why)) == 0)
+		return 0;
+	cvram_err("--json '%s': %s", path, why);
+	return -1;
 }
 
 /* --preflight: the target's own checks, or whether it opens at all. */
@@ -327,8 +319,15 @@ static int take_shared(struct cvram_driver *d, int c, const char *arg, bool *giv
 
 static int check_target(const struct cvram_opts *o)
 {
-	if (!cvram_target_find(o->target)) {
+	const struct cvram_target_ops *ops = cvram_target_find(o->target);
+
+	if (!ops) {
 		cvram_err("--target '%s': unknown target (see --list)", o->target);
+		return CVRAM_EXIT_USAGE;
+	}
+	if (o->node >= 0 && !ops->takes_node) {
+		cvram_err("--node %d: the %s target has no NUMA nodes to choose (only numa takes --node)", o->node,
+			  ops->name);
 		return CVRAM_EXIT_USAGE;
 	}
 	if (o->json && check_json_path(o->json))
@@ -376,6 +375,22 @@ static int what_to_do(struct cvram_driver *d, int list, int help, int pre, const
 	return check_target(&d->o);
 }
 
+/* --restore: replay the journals of --noise-off runs that were killed. */
+static int restore_settings(void)
+{
+	int live = 0, failed = cvram_settings_replay(&live);
+
+	if (live)
+		printf("settings: cvram pid %d is running with --noise-off; its settings are its own to restore\n", live);
+	if (failed) {
+		cvram_err("%d setting%s could not be restored (journals in %s kept)", failed, failed > 1 ? "s" : "",
+			  cvram_settings_dir());
+		return CVRAM_EXIT_ERROR;
+	}
+	printf("settings: nothing left to restore in %s\n", cvram_settings_dir());
+	return CVRAM_EXIT_OK;
+}
+
 /* Returns -1 to continue with a run, or an exit status. */
 static int parse_args(struct cvram_driver *d)
 {
@@ -397,6 +412,8 @@ static int parse_args(struct cvram_driver *d)
 			cvram_err("option '%s' needs a value", d->argv[optind - 1]);
 			return CVRAM_EXIT_USAGE;
 		}
+		if (c == OPT_RESTORE)
+			return restore_settings();
 		if (c == OPT_VERSION) {
 			printf("%s (cvram) %s\n", d->prog->name, PACKAGE_VERSION);
 			return CVRAM_EXIT_OK;

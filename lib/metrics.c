@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cvram/cvram.h"
+#include "cvram/parse.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
 #include "cvram/workload.h"
@@ -168,6 +169,34 @@ int cvram_check_fits(const struct cvram_target *t, uint64_t bytes)
 		return 0;
 	cvram_err("--size %llu: larger than the device memory (%llu bytes, %s)", (unsigned long long)bytes,
 		  (unsigned long long)t->mem_bytes, t->mem_source);
+	return -1;
+}
+
+/* MemAvailable from /proc/meminfo in bytes, 0 if unreadable. */
+static uint64_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long long kib = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (uint64_t)kib * 1024;
+}
+
+int cvram_check_fits_ram(uint64_t bytes)
+{
+	uint64_t avail = mem_available();
+	char have[32];
+
+	if (!avail || bytes <= avail)
+		return 0;
+	cvram_format_size(avail, have, sizeof(have));
+	cvram_err("--size %llu: more than the memory available now (%s, MemAvailable in /proc/meminfo)",
+		  (unsigned long long)bytes, have);
 	return -1;
 }
 

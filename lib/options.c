@@ -81,6 +81,11 @@ int cvram_option_set(const struct cvram_option *opt, void *base, const char *arg
 			*why = "empty value";
 			return -1;
 		}
+		/* "--json --quiet" would otherwise write a file named --quiet. */
+		if (arg[0] == '-') {
+			*why = "a value was expected, not an option";
+			return -1;
+		}
 		*(const char **)field = arg;
 		return 0;
 	case CVRAM_OPT_UINT:

@@ -84,7 +84,16 @@ int cvram_parse_size(const char *s, uint64_t *out, const char **why)
 
 int cvram_parse_duration_ms(const char *s, uint64_t *out, const char **why)
 {
-	return parse_with_units(s, duration_units, 0, out, why);
+	uint64_t ms;
+
+	if (parse_with_units(s, duration_units, 0, &ms, why))
+		return -1;
+	if (ms > CVRAM_DURATION_MAX_MS) {
+		*why = "longer than the limit of 7 days";
+		return -1;
+	}
+	*out = ms;
+	return 0;
 }
 
 int cvram_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why)

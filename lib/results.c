@@ -86,19 +86,23 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int cvram_write_text_atomic(const char *path, const char *text, size_t len)
+/* Write text to a new temporary file beside path (whole and on disk), and
+ * return its name in *tmp (malloc'ed). 0 or -errno; nothing is left on
+ * failure. */
+static int stage_text(const char *path, const char *text, size_t len, char **tmp)
 {
 	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
 	int fd, rc;
 
-	if (!tmp)
+	*tmp = malloc(plen + 16);
+	if (!*tmp)
 		return -ENOMEM;
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
+	snprintf(*tmp, plen + 16, "%s.tmpXXXXXX", path);
+	fd = mkstemp(*tmp);
 	if (fd < 0) {
 		rc = -errno;
-		free(tmp);
+		free(*tmp);
+		*tmp = NULL;
 		return rc;
 	}
 	rc = write_all(fd, text, len);
@@ -108,31 +112,148 @@ int cvram_write_text_atomic(const char *path, const char *text, size_t len)
 		rc = -errno;
 	if (close(fd) && rc == 0)
 		rc = -errno;
-	if (rc == 0 && rename(tmp, path))
-		rc = -errno;
+	if (rc) {
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return rc;
+}
+
+/* Rename a staged file into place (0 or -errno); the stage is gone after. */
+static int commit_staged(char *tmp, const char *path)
+{
+	int rc = rename(tmp, path) ? -errno : 0;
+
 	if (rc)
 		unlink(tmp);
 	free(tmp);
 	return rc;
 }
 
+static void drop_staged(char *tmp)
+{
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+}
+
+int cvram_write_text_atomic(const char *path, const char *text, size_t len)
+{
+	char *tmp;
+	int rc = stage_text(path, text, len, &tmp);
+
+	return rc ? rc : commit_staged(tmp, path);
+}
+
+/* The document as written: pretty, with a final newline (malloc'ed). */
+static char *document_text(json_object *doc, size_t *len)
+{
+	const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+	char *withnl;
+
+	*len = strlen(text);
+	withnl = malloc(*len + 2);
+	if (!withnl)
+		return NULL;
+	memcpy(withnl, text, *len);
+	withnl[(*len)++] = '\n';
+	withnl[*len] = '\0';
+	return withnl;
+}
+
 int cvram_write_json_atomic(const char *path, json_object *doc)
 {
-	const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_SPACED);
-	char *withnl;
-	size_t len = strlen(text);
+	size_t len;
+	char *text = document_text(doc, &len);
+	int rc = text ? cvram_write_text_atomic(path, text, len) : -ENOMEM;
+
+	free(text);
+	return rc;
+}
+
+void cvram_dat_path(const char *json, char *buf, size_t len)
+{
+	size_t n = strlen(json);
+
+	if (n > 5 && !strcmp(json + n - 5, ".json"))
+		n -= 5;
+	snprintf(buf, len, "%.*s.dat", (int)n, json);
+}
+
+int cvram_write_results_pair(const char *path, json_object *doc)
+{
+	char dat[4096], *json_tmp = NULL, *dat_tmp = NULL, *json_text, *table;
+	size_t len;
 	int rc;
 
-	withnl = malloc(len + 2);
-	if (!withnl)
-		return -ENOMEM;
-	memcpy(withnl, text, len);
-	withnl[len] = '\n';
-	withnl[len + 1] = '\0';
-	rc = cvram_write_text_atomic(path, withnl, len + 1);
-	free(withnl);
+	cvram_dat_path(path, dat, sizeof(dat));
+	json_text = document_text(doc, &len);
+	table = cvram_metrics_table(doc);
+	rc = json_text && table ? 0 : -ENOMEM;
+	if (!rc)
+		rc = stage_text(path, json_text, len, &json_tmp);
+	if (!rc)
+		rc = stage_text(dat, table, strlen(table), &dat_tmp);
+	free(json_text);
+	free(table);
+	if (rc) {
+		drop_staged(json_tmp);
+		drop_staged(dat_tmp);
+		return rc;
+	}
+	/* Both are whole on disk: only a rename can fail now. The .dat goes
+	 * first, so a .json in place always has its .dat. */
+	rc = commit_staged(dat_tmp, dat);
+	if (rc) {
+		drop_staged(json_tmp);
+		return rc;
+	}
+	rc = commit_staged(json_tmp, path);
+	if (rc)
+		unlink(dat);
 	return rc;
+}
+
+/* An output path must be a regular file or absent, in a writable directory:
+ * "--json /dev/full" would otherwise replace the device node. */
+static int output_path_ok(const char *path, char *why, size_t len)
+{
+	char *copy = strdup(path), *slash;
+	struct stat st;
+	int ok;
+
+	if (!copy)
+		return -1;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(why, len, "'%s' exists and is not a regular file", path);
+		free(copy);
+		return -1;
+	}
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(copy, ".");
+	ok = stat(copy, &st) == 0 && S_ISDIR(st.st_mode) && access(copy, W_OK) == 0;
+	if (!ok)
+		snprintf(why, len, "directory '%s' does not exist or is not writable", copy);
+	free(copy);
+	return ok ? 0 : -1;
+}
+
+int cvram_results_path_ok(const char *path, char *why, size_t len)
+{
+	char dat[4096];
+
+	if (strlen(path) + 8 > sizeof(dat)) {
+		snprintf(why, len, "path too long");
+		return -1;
+	}
+	cvram_dat_path(path, dat, sizeof(dat));
+	return output_path_ok(path, why, len) || output_path_ok(dat, why, len) ? -1 : 0;
 }
 
 /* ------------------------------------------------ reading documents --- */
@@ -512,13 +633,4 @@ char *cvram_metrics_table(json_object *doc)
 	dat_append(&b, "# cvram metrics: key unit better n min median mean max ci95_lo ci95_hi p99\n");
 	cvram_metrics_each(doc, dat_row, &b);
 	return b.text;
-}
-
-int cvram_write_dat(const char *path, json_object *doc)
-{
-	char *text = cvram_metrics_table(doc);
-	int rc = text ? cvram_write_text_atomic(path, text, strlen(text)) : -ENOMEM;
-
-	free(text);
-	return rc;
 }

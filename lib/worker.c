@@ -30,11 +30,24 @@
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t parent_interrupted;
 static volatile pid_t worker_pid;
+/* The settings the parent changed, as the worker inherited them. */
+static const struct cvram_settings *inherited_settings;
+static pid_t parent_pid;
 
 static void on_worker_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* The parent died (SIGKILL, or it crashed): put the settings back and go
+ * now; the kernel SIGKILLs this worker's own children after it. */
+static void on_parent_death(int sig)
+{
+	(void)sig;
+	if (inherited_settings)
+		cvram_settings_restore_now(inherited_settings);
+	_exit(CVRAM_EXIT_ERROR);
 }
 
 static void on_parent_signal(int sig)
@@ -146,10 +159,15 @@ static void send_document(int fd, json_object *doc)
 	}
 }
 
-/* The driver checks sizes, not each workload. */
+/* The driver checks sizes, not each workload: on the device, and in RAM
+ * (every workload holds its working set in system memory at some point). */
 static int check_sizes(const struct cvram_workload *wl, const struct cvram_opts *o, const struct cvram_target *t)
 {
-	return (wl->uses & CVRAM_USES_DEVICE_SIZE) && cvram_check_fits(t, cvram_largest_size(o)) ? -1 : 0;
+	uint64_t most = cvram_largest_size(o);
+
+	if ((wl->uses & CVRAM_USES_DEVICE_SIZE) && cvram_check_fits(t, most))
+		return -1;
+	return (wl->uses & (CVRAM_USES_SIZE | CVRAM_USES_SIZE_LIST)) && cvram_check_fits_ram(most) ? -1 : 0;
 }
 
 /* Run one workload into a fresh result object. */
@@ -242,6 +260,10 @@ static int worker_main(void *arg)
 
 	install(SIGINT, on_worker_signal);
 	install(SIGTERM, on_worker_signal);
+	install(SIGHUP, on_worker_signal);
+	install(CVRAM_CHILD_DEATH_SIGNAL, on_parent_death);
+	if (getppid() != parent_pid)	/* it died before the handler was in */
+		on_parent_death(0);
 	st = cvram_target_open(&t, cvram_target_find(o->target), &cfg);
 	if (st != CVRAM_OPEN_OK) {
 		if (st == CVRAM_OPEN_UNAVAILABLE)
@@ -365,16 +387,6 @@ static int attach_kernel_log(const struct cvram_opts *o, json_object *doc, struc
 	return rc;
 }
 
-/* r.json -> r.dat beside it, for gnuplot. */
-static void dat_path(const char *json, char *buf, size_t len)
-{
-	size_t n = strlen(json);
-
-	if (n > 5 && !strcmp(json + n - 5, ".json"))
-		n -= 5;
-	snprintf(buf, len, "%.*s.dat", (int)n, json);
-}
-
 static int finish(const struct cvram_opts *o, json_object *doc, int rc, struct cvram_settings *st)
 {
 	if (st) {
@@ -387,14 +399,10 @@ static int finish(const struct cvram_opts *o, json_object *doc, int rc, struct c
 	json_object_object_add(doc, "exit_status", json_object_new_int(rc));
 	json_object_object_add(doc, "complete", json_object_new_boolean(rc == CVRAM_EXIT_OK || rc == CVRAM_EXIT_FAIL));
 	if (o->json) {
-		int w = cvram_write_json_atomic(o->json, doc);
-		char dat[4096];
+		int w = cvram_write_results_pair(o->json, doc);
 
-		dat_path(o->json, dat, sizeof(dat));
-		if (!w)
-			w = cvram_write_dat(dat, doc);
-		if (w) {
-			cvram_err("--json '%s': cannot write: %s", o->json, strerror(-w));
+		if (w) {	/* neither file was written: none says "complete" */
+			cvram_err("--json '%s': cannot write it and its .dat: %s", o->json, strerror(-w));
 			rc = CVRAM_EXIT_ERROR;
 		}
 	}
@@ -442,7 +450,9 @@ static int run_worker(const struct cvram_driver *d, struct cvram_settings *st)
 	}
 	cvram_kmsg_open(&kmsg);
 	args.out_fd = pipefd[1];
-	pid = cvram_child_spawn(worker_main, &args, 0);
+	inherited_settings = st;
+	parent_pid = getpid();
+	pid = cvram_child_spawn(worker_main, &args, CVRAM_CHILD_NOTIFY_DEATH);
 	if (pid < 0) {
 		cvram_err("fork: %s", strerror(errno));
 		return CVRAM_EXIT_ERROR;
@@ -450,6 +460,7 @@ static int run_worker(const struct cvram_driver *d, struct cvram_settings *st)
 	worker_pid = pid;
 	install(SIGINT, on_parent_signal);
 	install(SIGTERM, on_parent_signal);
+	install(SIGHUP, on_parent_signal);
 	close(pipefd[1]);
 	text = collect_output(pipefd[0], deadline, &timed_out);
 	close(pipefd[0]);

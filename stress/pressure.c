@@ -130,20 +130,31 @@ static bool describe_end(int status, bool oom_killed, json_object *o, const char
 	return failed;
 }
 
-/* Run a mover to its end (plus a grace period) and return its status. */
-static int run_mover(struct cvram_run *run, uint64_t bytes, uint64_t end_ns, const char *cgroup)
+/* A case's outcome: what a child that never started (or could not be
+ * reaped) gives is a harness error, never a verdict on the kernel. */
+#define CASE_HARNESS_ERROR (-1)
+
+/* Run a mover to its end (plus a grace period): 0 with its status, or
+ * CASE_HARNESS_ERROR when it never started or is stuck. */
+static int run_mover(struct cvram_run *run, uint64_t bytes, uint64_t end_ns, const char *cgroup, int *status)
 {
 	struct mover_args args = { run->target, bytes, end_ns, 5, cgroup };
 	pid_t pid = cvram_child_spawn(mover_main, &args, 0);
-	int status = CHILD_SETUP_EXIT << 8;
 	char why[160];
 
-	if (cvram_child_wait(pid, end_ns + MOVER_GRACE_NS, NULL, &status, why, sizeof(why)) >= CVRAM_CHILD_STUCK)
+	if (pid < 0) {
+		cvram_err("pressure: the mover could not start: fork: %s", strerror(errno));
+		return CASE_HARNESS_ERROR;
+	}
+	if (cvram_child_wait(pid, end_ns + MOVER_GRACE_NS, NULL, status, why, sizeof(why)) >= CVRAM_CHILD_STUCK) {
 		cvram_err("pressure: mover: %s", why);
-	return status;
+		return CASE_HARNESS_ERROR;
+	}
+	return 0;
 }
 
-/* Returns 1 on a failure, 0 otherwise; not-applicable is recorded. */
+/* Returns 1 on a failure, 0 otherwise, CASE_HARNESS_ERROR; not-applicable
+ * is recorded. */
 static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out, uint64_t *bad)
 {
 	char dir[96], path[128], max[32];
@@ -171,7 +182,10 @@ static int cgroup_case(struct cvram_run *run, uint64_t bytes, json_object *out, 
 	json_object_object_add(o, "memory_max", json_object_new_uint64(bytes / 2));
 	json_object_object_add(o, "working_set", json_object_new_uint64(bytes));
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	status = run_mover(run, bytes, end, path);
+	if (run_mover(run, bytes, end, path, &status)) {
+		rmdir(dir);
+		return CASE_HARNESS_ERROR;
+	}
 	snprintf(path, sizeof(path), "%s/memory.events", dir);
 	kills = read_key(path, "oom_kill");
 	json_object_object_add(o, "oom_kills", json_object_new_int64(kills));
@@ -202,7 +216,7 @@ static int hog_case(struct cvram_run *run, uint64_t bytes, json_object *out, uin
 	long pages = sysconf(_SC_AVPHYS_PAGES);
 	uint64_t hog_bytes = pages > 0 ? (uint64_t)pages * CVRAM_PAGE_SIZE / 10 * 8 : 0;
 	uint64_t end = cvram_now_ns() + run->opts->duration_ms * 1000000ull / 2;
-	int status, hog_status = 0, failed;
+	int status, hog_status = 0, failed, mover;
 	long long kills = read_key("/proc/vmstat", "oom_kill");
 	char why[160];
 	pid_t hog;
@@ -210,9 +224,17 @@ static int hog_case(struct cvram_run *run, uint64_t bytes, json_object *out, uin
 	json_object_object_add(out, "hog", o);
 	json_object_object_add(o, "hog_bytes", json_object_new_uint64(hog_bytes));
 	hog = cvram_child_spawn(hog_main, &hog_bytes, 0);
-	status = run_mover(run, bytes, end, NULL);
-	if (cvram_child_kill(hog, &hog_status, why, sizeof(why)) >= CVRAM_CHILD_STUCK)
+	if (hog < 0) {
+		cvram_err("pressure: the memory hog could not start: fork: %s", strerror(errno));
+		return CASE_HARNESS_ERROR;
+	}
+	mover = run_mover(run, bytes, end, NULL, &status);
+	if (cvram_child_kill(hog, &hog_status, why, sizeof(why)) >= CVRAM_CHILD_STUCK) {
 		cvram_err("pressure: memory hog: %s", why);
+		return CASE_HARNESS_ERROR;
+	}
+	if (mover)
+		return CASE_HARNESS_ERROR;
 	kills = read_key("/proc/vmstat", "oom_kill") - kills;
 	json_object_object_add(o, "oom_kills", json_object_new_int64(kills));
 	failed = describe_end(status, kills > 0, o, "mover", bad);
@@ -232,8 +254,16 @@ static int pressure_run(struct cvram_run *run)
 	       run->target->device, cvram_kind_name(run->target->kind), (unsigned long long)bytes,
 	       (double)run->opts->duration_ms / 1000);
 	failed = cgroup_case(run, bytes, out, &bad);
-	if (!cvram_stopped(run))
-		failed |= hog_case(run, bytes, out, &bad);
+	if (failed != CASE_HARNESS_ERROR && !cvram_stopped(run)) {
+		int hog = hog_case(run, bytes, out, &bad);
+
+		failed = hog == CASE_HARNESS_ERROR ? hog : failed | hog;
+	}
+	if (failed == CASE_HARNESS_ERROR) {
+		json_object_put(out);
+		printf("pressure: harness error: a child process never started or could not be reaped\n");
+		return CVRAM_EXIT_ERROR;
+	}
 	json_object_object_add(out, "oversubscription", json_object_new_string(
 		"see partial/exhaustion: on 6.1 every page beyond a coherent test_hmm device costs a kernel WARNING"));
 	cvram_detail(run, "pressure", out);

@@ -458,6 +458,10 @@ static int race_run(struct cvram_run *run)
 	       cvram_kind_name(r->t->kind), r->b.npages, (double)run->opts->duration_ms / 1000,
 	       (unsigned long long)r->seed);
 	disturber = start_disturber(r);
+	if (disturber < 0) {	/* never started: no verdict, a harness error */
+		cvram_err("race: the disturbing process could not start: fork: %s", strerror(errno));
+		atomic_store(&r->stop, true);
+	}
 	t0 = cvram_now_ns();
 	end = t0 + run->opts->duration_ms * 1000000ull;
 	if (start_threads(r, tid, w, &nthreads))
@@ -488,7 +492,10 @@ static int race_run(struct cvram_run *run)
 	atomic_bad = check_atomics(r);
 	record(r, (double)(cvram_now_ns() - t0) / 1e9, atomic_bad);
 	status = atomic_load(&r->b.bad) || atomic_bad ? CVRAM_EXIT_FAIL : CVRAM_EXIT_OK;
-	printf("race: %s: %zu bad pages, %zu bad atomic counters\n", status ? "FAIL" : "PASS", atomic_load(&r->b.bad),
+	if (disturber < 0)
+		status = CVRAM_EXIT_ERROR;
+	printf("race: %s: %zu bad pages, %zu bad atomic counters\n",
+	       status == CVRAM_EXIT_ERROR ? "HARNESS ERROR" : status ? "FAIL" : "PASS", atomic_load(&r->b.bad),
 	       atomic_bad);
 	book_free(&r->b);
 	cvram_unmap(r->atom, ATOMIC_PAGES * CVRAM_PAGE_SIZE);

@@ -29,7 +29,7 @@ int main(void)
 	const char *why;
 	char buf[32];
 
-	tap_plan(30);
+	tap_plan(33);
 	size_ok("4096", 4096);
 	size_ok("4K", 4096);
 	size_ok("64KiB", 65536);
@@ -51,6 +51,9 @@ int main(void)
 	tap_ok(cvram_parse_duration_ms("2m", &v, &why) == 0 && v == 120000, "duration 2m");
 	tap_ok(cvram_parse_duration_ms("7", &v, &why) == 0 && v == 7000, "bare duration is seconds");
 	tap_ok(cvram_parse_duration_ms("5x", &v, &why) == -1, "duration with a bad unit refused");
+	tap_ok(cvram_parse_duration_ms("18446744073710ms", &v, &why) == -1, "a duration that overflows the ns clock refused");
+	tap_ok(cvram_parse_duration_ms("168h", &v, &why) == 0 && v == 604800000, "a duration of exactly 7 days accepted");
+	tap_ok(cvram_parse_duration_ms("604801s", &v, &why) == -1, "a duration past 7 days refused");
 
 	tap_ok(cvram_parse_uint("12", 1, 100, &v, &why) == 0 && v == 12, "uint in range");
 	tap_ok(cvram_parse_uint("0", 1, 100, &v, &why) == -1 && strcmp(why, "must be greater than zero") == 0,

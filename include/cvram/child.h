@@ -25,6 +25,12 @@ enum cvram_child_end {
  * locks around fork (another thread may hold one). Returns the pid, or -1
  * with errno. */
 #define CVRAM_CHILD_THREADED 1u
+/* Every child is SIGKILLed by the kernel when its parent dies (prctl
+ * PR_SET_PDEATHSIG); with CVRAM_CHILD_NOTIFY_DEATH it gets
+ * CVRAM_CHILD_DEATH_SIGNAL instead, and its handler must _exit at once
+ * (the worker restores the settings first: include/cvram/settings.h). */
+#define CVRAM_CHILD_NOTIFY_DEATH 2u
+#define CVRAM_CHILD_DEATH_SIGNAL SIGUSR2
 pid_t cvram_child_spawn(int (*fn)(void *arg), void *arg, unsigned flags);
 /* Wait for pid until deadline_ns (CLOCK_MONOTONIC_RAW, 0 = none) or until
  * *stop is set (stop may be NULL); then SIGKILL it and reap it. */

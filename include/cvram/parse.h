@@ -13,7 +13,10 @@
 
 /* "4096", "64K", "64KiB", "1M", "2G", "1T" (binary multiples). Zero refused. */
 int cvram_parse_size(const char *s, uint64_t *out, const char **why);
-/* "30", "30s", "500ms", "2m", "1h" -> milliseconds. Zero refused. */
+/* "30", "30s", "500ms", "2m", "1h" -> milliseconds. Zero refused, and so
+ * is anything longer than CVRAM_DURATION_MAX_MS: deadlines are computed in
+ * nanoseconds on a 64-bit clock, and no run of cvram lasts a week. */
+#define CVRAM_DURATION_MAX_MS (7ull * 24 * 3600 * 1000)
 int cvram_parse_duration_ms(const char *s, uint64_t *out, const char **why);
 /* Unsigned decimal in [min, max]. */
 int cvram_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why);

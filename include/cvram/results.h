@@ -53,6 +53,15 @@ json_object *cvram_document_new(json_object *context, json_object *results);
 int cvram_write_json_atomic(const char *path, json_object *doc);
 /* Same for plain text (gnuplot .dat files). */
 int cvram_write_text_atomic(const char *path, const char *text, size_t len);
+/* The .dat that goes with a results file: r.json -> r.dat beside it. */
+void cvram_dat_path(const char *json, char *buf, size_t len);
+/* A results file and its .dat: both whole, or neither (each is staged in a
+ * temporary file; only when both are on disk are they renamed). 0 or -errno. */
+int cvram_write_results_pair(const char *path, json_object *doc);
+/* Before a run: path and its .dat are regular files or absent, in a
+ * writable directory (never a device node, a directory, a fifo). 0, or -1
+ * with the reason in why. */
+int cvram_results_path_ok(const char *path, char *why, size_t len);
 
 /* A results document from a file another machine may have written: the
  * schema name, version 1 (upgraded) or 2, and every field a reader uses
@@ -76,9 +85,7 @@ void cvram_metric_key(const char *workload, json_object *metric, char *buf, size
 /* Every metric of a document as one whitespace-separated row for gnuplot
  * and trend tools: key unit better n min median mean max ci95_lo ci95_hi
  * p99 (a single-value metric has n 1 and the value in every column).
- * cvram_metrics_table returns malloc'ed text; cvram_write_dat writes it
- * atomically to path (0 or -errno). */
+ * Returns malloc'ed text. */
 char *cvram_metrics_table(json_object *doc);
-int cvram_write_dat(const char *path, json_object *doc);
 
 #endif

@@ -86,6 +86,7 @@ struct cvram_target_ops {
 	const char *name;
 	const char *description;
 	const char *validation;	/* where this code path has really run */
+	bool takes_node;	/* --node chooses its device (others refuse it) */
 	/* Open the device described by cfg; fill kind, caps, device, mem_bytes.
 	 * On failure fill reason. */
 	enum cvram_open_status (*open)(struct cvram_target *t);

@@ -143,5 +143,9 @@ uint64_t cvram_largest_size(const struct cvram_opts *o);
 /* 0 when bytes fit in the target's device memory (or it has no fixed
  * size); otherwise one line naming --size on stderr and -1. */
 int cvram_check_fits(const struct cvram_target *t, uint64_t bytes);
+/* 0 when bytes fit in the memory the system has available now
+ * (MemAvailable in /proc/meminfo); otherwise one line naming --size and
+ * what is available on stderr and -1. */
+int cvram_check_fits_ram(uint64_t bytes);
 
 #endif

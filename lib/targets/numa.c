@@ -311,6 +311,7 @@ const struct cvram_target_ops cvram_target_numa = {
 	.name = "numa",
 	.description = "CPU-less NUMA node (Grace Hopper NUMA mode, CXL, MI300A-style) via move_pages(2)",
 	.validation = "run in the VM on an emulated CPU-less node (make check-vm); not yet on GH200/CXL",
+	.takes_node = true,
 	.open = numa_open,
 	.close = numa_close,
 	.migrate = numa_migrate,
