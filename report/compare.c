@@ -11,8 +11,13 @@
  * other derived figures) are left out: they have no spread to test. The change and its interval are those of the means
  * (Welch-Satterthwaite degrees of freedom), relative to the base mean.
  *
- * Exit status: 0 nothing regressed, 1 a regression, 2 bad usage or input
- * (file, line or reason named), 99 internal error. */
+ * A metric that only one set has (a workload that did not run, a metric
+ * renamed) is listed as not compared; it is never "unchanged".
+ *
+ * Exit status: 0 every metric compared and nothing regressed, 1 a
+ * regression, 2 bad usage or input (file, line or reason named), 3 no
+ * regression, but some comparison could not be made (a metric in only one
+ * set, no metric in both, runs of different targets), 99 internal error. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -27,6 +32,7 @@
 
 #define MAX_METRICS 4096
 #define EXIT_REGRESSED 1
+#define EXIT_NOT_COMPARED 3
 
 enum direction { HIGHER_BETTER, LOWER_BETTER, NO_DIRECTION };
 enum format { FMT_TEXT, FMT_MARKDOWN, FMT_JSON };
@@ -221,6 +227,29 @@ static void print_row(const struct compare *c, const struct metric *m, const str
 	}
 }
 
+/* A metric that only one set has: a row that says so, and no verdict. */
+static void print_missing(const struct compare *c, const struct metric *m, json_object *arr)
+{
+	const char *why = m->set[0].n ? "not compared: missing from the new runs" :
+					"not compared: no baseline (only in the new runs)";
+
+	if (c->fmt == FMT_TEXT)
+		printf("%-58s %-9s %12s %12s %9s %20s %8s  %s\n", m->path, m->unit, "-", "-", "-", "-", "-", why);
+	else if (c->fmt == FMT_MARKDOWN)
+		printf("| %s | %s | - | - | - | - | - | %s |\n", m->path, m->unit, why);
+	else {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "metric", json_object_new_string(m->path));
+		json_object_object_add(o, "unit", json_object_new_string(m->unit));
+		json_object_object_add(o, "base_samples", json_object_new_int64((int64_t)m->set[0].n));
+		json_object_object_add(o, "new_samples", json_object_new_int64((int64_t)m->set[1].n));
+		json_object_object_add(o, "verdict", json_object_new_string("not compared"));
+		json_object_object_add(o, "reason", json_object_new_string(why));
+		json_object_array_add(arr, o);
+	}
+}
+
 static void print_header(const struct compare *c)
 {
 	if (c->fmt == FMT_TEXT)
@@ -234,14 +263,17 @@ static void print_header(const struct compare *c)
 static int report(struct compare *c)
 {
 	json_object *arr = json_object_new_array(), *doc;
-	size_t regressed = 0, compared = 0;
+	size_t regressed = 0, compared = 0, missing = 0;
 
 	print_header(c);
 	for (size_t i = 0; i < c->n; i++) {
 		struct verdict v;
 
-		if (!c->m[i].set[0].n || !c->m[i].set[1].n)
-			continue;	/* only in one set: nothing to compare */
+		if (!c->m[i].set[0].n || !c->m[i].set[1].n) {
+			print_missing(c, &c->m[i], arr);
+			missing++;
+			continue;
+		}
 		judge(c, &c->m[i], &v);
 		print_row(c, &c->m[i], &v, arr);
 		regressed += v.regressed;
@@ -256,18 +288,22 @@ static int report(struct compare *c)
 		json_object_object_add(doc, "new_target", json_object_new_string(c->target[1]));
 		json_object_object_add(doc, "metrics", arr);
 		json_object_object_add(doc, "regressed", json_object_new_int64((int64_t)regressed));
+		json_object_object_add(doc, "not_compared", json_object_new_int64((int64_t)missing));
 		printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY));
 		json_object_put(doc);
 	} else {
 		json_object_put(arr);
-		printf("%s%zu metrics compared (Welch's t-test, alpha %.2g, threshold %.1f%%): %zu regressed\n",
-		       c->fmt == FMT_MARKDOWN ? "\n" : "", compared, c->alpha, c->threshold, regressed);
+		printf("%s%zu metrics compared (Welch's t-test, alpha %.2g, threshold %.1f%%): %zu regressed, "
+		       "%zu not compared\n", c->fmt == FMT_MARKDOWN ? "\n" : "", compared, c->alpha, c->threshold,
+		       regressed, missing);
 	}
+	if (regressed)
+		return EXIT_REGRESSED;
 	if (compared == 0) {
-		cvram_err("no metric appears in both sets");
-		return CVRAM_EXIT_USAGE;
+		cvram_err("no comparison made: no metric appears in both sets");
+		return EXIT_NOT_COMPARED;
 	}
-	return regressed ? EXIT_REGRESSED : CVRAM_EXIT_OK;
+	return missing ? EXIT_NOT_COMPARED : CVRAM_EXIT_OK;
 }
 
 static int usage_error(const char *what)
@@ -292,14 +328,14 @@ static int parse_options(struct compare *c, int argc, char **argv)
 		switch (opt) {
 		case 't':
 			c->threshold = strtod(optarg, &end);
-			if (*end || end == optarg || c->threshold < 0 || c->threshold > 1000) {
+			if (*end || end == optarg || !isfinite(c->threshold) || c->threshold < 0 || c->threshold > 1000) {
 				cvram_err("--threshold '%s': not a percentage in [0, 1000]", optarg);
 				return CVRAM_EXIT_USAGE;
 			}
 			break;
 		case 'a':
 			c->alpha = strtod(optarg, &end);
-			if (*end || end == optarg || c->alpha <= 0 || c->alpha >= 1) {
+			if (*end || end == optarg || !isfinite(c->alpha) || c->alpha <= 0 || c->alpha >= 1) {
 				cvram_err("--alpha '%s': not a probability in (0, 1)", optarg);
 				return CVRAM_EXIT_USAGE;
 			}
@@ -317,7 +353,8 @@ static int parse_options(struct compare *c, int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: cvram-compare [--threshold PCT] [--alpha A] [--format text|markdown|json] [--force] "
-			       "BASE.json... -- NEW.json...\nExit status: 0 no regression, 1 regression, 2 bad usage or input.\n");
+			       "BASE.json... -- NEW.json...\nExit status: 0 no regression, 1 regression, 2 bad usage or input,\n"
+			       "3 some comparison could not be made (metric in one set only, different targets).\n");
 			return CVRAM_EXIT_OK;
 		default:
 			cvram_err("unknown option '%s'", argv[optind - 1]);
@@ -362,9 +399,9 @@ static int run(struct compare *c, int argc, char **argv)
 			return CVRAM_EXIT_USAGE;
 	}
 	if (strcmp(c->target[0], c->target[1]) && !c->force) {
-		cvram_err("base runs measured %s, new runs %s: not comparable (--force to compare anyway)", c->target[0],
-			  c->target[1]);
-		return CVRAM_EXIT_USAGE;
+		cvram_err("no comparison made: base runs measured %s, new runs %s (--force to compare anyway)",
+			  c->target[0], c->target[1]);
+		return EXIT_NOT_COMPARED;
 	}
 	return report(c);
 }

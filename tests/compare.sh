@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # cvram-compare on synthetic runs: a 10% regression with low noise is
 # flagged (in the metric's direction), two samples of one distribution are
-# not, and every bad input is one line with exit 2.
+# not, every bad input is one line with exit 2, and a comparison that could
+# not be made is exit 3, never "unchanged".
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 compare=$CVRAM_BUILDDIR/cvram-compare
 
 . "$CVRAM_SRCDIR/tests/results-lib.sh"
 
-plan 18
+plan 31
 doc "$tmp/b1.json" host GB/s 100 0.5 1
 doc "$tmp/b2.json" host GB/s 100 0.5 2
 doc "$tmp/n1.json" host GB/s 90 0.5 3
@@ -62,5 +63,24 @@ expect_bad "a sample that is a string" "not a number at .results[0].metrics[0].s
 truncate -s 300M "$tmp/huge.json"
 expect_bad "a huge file (300 MiB, sparse)" "larger than any results document" "$tmp/b1.json" -- "$tmp/huge.json"
 expect_bad "an empty set" "the new set is empty" "$tmp/b1.json" --
-expect_bad "runs of different targets" "not comparable" "$tmp/b1.json" -- "$tmp/numa.json"
+for v in nan inf -1 1e9 5x; do
+	expect_bad "--threshold $v" "--threshold '$v'" --threshold "$v" "$tmp/b1.json" -- "$tmp/n1.json"
+done
+expect_bad "--alpha nan" "--alpha 'nan'" --alpha nan "$tmp/b1.json" -- "$tmp/n1.json"
+sed 's/"schema":"cvram-results"/"schema":null/' "$tmp/n1.json" >"$tmp/null.json"
+expect_bad '"schema": null' "at .schema" "$tmp/b1.json" -- "$tmp/null.json"
+sed 's/"samples":\[/"samples":[NaN,/' "$tmp/n1.json" >"$tmp/nan.json"
+expect_bad "a NaN sample" ".results[0].metrics[0].samples[0]" "$tmp/b1.json" -- "$tmp/nan.json"
+sed 's/"samples":\[/"samples":[Infinity,/' "$tmp/n1.json" >"$tmp/inf.json"
+expect_bad "an infinite sample" ".results[0].metrics[0].samples[0]" "$tmp/b1.json" -- "$tmp/inf.json"
+
+# A comparison that could not be made: exit 3 with the reason, never 0.
+"$compare" "$tmp/b1.json" -- "$tmp/numa.json" >"$tmp/out" 2>"$tmp/err"
+check "runs of different targets: exit 3 (got $?)" test $? -eq 3
+check "and it says no comparison was made" grep -q 'no comparison made: base runs measured host/system, new runs numa' "$tmp/err"
+sed 's/"name":"m"/"name":"renamed"/' "$tmp/same.json" >"$tmp/renamed.json"
+"$compare" "$tmp/b1.json" -- "$tmp/renamed.json" >"$tmp/out" 2>"$tmp/err"
+check "a metric missing from the new runs: exit 3 (got $?)" test $? -eq 3
+check "its row says missing, not unchanged" grep -qE '^smoke/m .*not compared: missing from the new runs' "$tmp/out"
+check "the new metric's row says it has no baseline" grep -qE '^smoke/renamed .*no baseline' "$tmp/out"
 finish
