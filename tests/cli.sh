@@ -21,7 +21,7 @@ bad_input() {
 	fi
 }
 
-plan 31
+plan 43
 j="--json $tmp/r.json"
 bad_input "unknown option" "--bogus" smoke --bogus $j
 bad_input "unknown workload" "nosuch" nosuch $j
@@ -55,7 +55,29 @@ prog=$stress
 bad_input "stress: --size for partial" "--size: workload partial does not use it" partial --size 1M $j
 bad_input "stress: --reps for pingpong" "--reps: workload pingpong does not use it" pingpong --reps 2 $j
 bad_input "stress: race's --no-disturb on pingpong" "--no-disturb: not an option of workload pingpong" pingpong --no-disturb $j
+# Values that used to get through: times past the ns clock, an option where
+# a value belongs, outputs that are not regular files, sizes beyond RAM.
+bad_input "stress: --timeout that overflows the clock" "longer than the limit of 7 days" pingpong --timeout 18446744073710ms $j
+bad_input "stress: --duration that overflows the clock" "--duration '18446744073710ms'" pingpong --duration 18446744073710ms $j
 prog=
+bad_input "--json followed by an option" "--json '--quiet': a value was expected" smoke --json --quiet
+check "and no file named --quiet was written" test ! -e ./--quiet
+mkdir "$tmp/adir"
+bad_input "--json naming a directory" "'$tmp/adir' exists and is not a regular file" smoke --json "$tmp/adir"
+mkdir "$tmp/x.dat"
+bad_input "--json whose .dat is a directory" "'$tmp/x.dat' exists and is not a regular file" smoke --json "$tmp/x.json"
+mkfifo "$tmp/fifo.json"
+bad_input "--json naming a fifo" "not a regular file" smoke --json "$tmp/fifo.json"
+if [ -c /dev/full ]; then
+	bad_input "--json /dev/full" "'/dev/full' exists and is not a regular file" smoke --json /dev/full
+	check "/dev/full is still a character device" test -c /dev/full
+else
+	ok 0 "/dev/full # SKIP no /dev/full here"
+	ok 0 "/dev/full # SKIP no /dev/full here"
+fi
+bad_input "touch-bw --size beyond the memory available" "more than the memory available now" touch-bw --size 4096T $j
+bad_input "self --size beyond the memory available" "--size 4503599627370496: more than the memory available" self --size 4096T $j
+bad_input "--node on a target without NUMA nodes" "--node 1: the host target has no NUMA nodes" smoke --target host --node 1 $j
 "$bench" --help touch-bw >"$tmp/h" 2>&1
 check "--help touch-bw: exit 0, lists its own --nt" grep -q -- '--nt' "$tmp/h"
 check "--help touch-bw: leaves out what it does not use (--duration)" sh -c '! grep -q -- "--duration" "$1"' _ "$tmp/h"

@@ -14,7 +14,7 @@
 [ -e /dev/hmm_dmirror0 ] || device_missing "no /dev/hmm_dmirror* (test_hmm not in this kernel; make check-vm runs it)"
 
 
-plan 16
+plan 19
 for spec in "dmirror 0" "dmirror 2" "numa -"; do
 	set -- $spec
 	dev=
@@ -41,4 +41,13 @@ if [ "$n" -gt 0 ]; then
 else
 	ok 0 "exhausting the coherent device leaves no kernel warning"
 fi
+# A child that never started is a harness error, never "completed and
+# verified every page" (the worker is spawn 1, its first child 2).
+for n in 2 3; do
+	export CVRAM_TEST_FAIL_SPAWN=$n
+	run_workload "$stress" pressure --target dmirror --device 0 --size 4M --duration 2s
+	unset CVRAM_TEST_FAIL_SPAWN
+	check "pressure whose child $n could not be forked: exit 99 (got $rc)" test "$rc" -eq 99
+done
+check "and it says which could not start" grep -Eq 'the (mover|memory hog) could not start: fork' "$tmp/err"
 finish
