@@ -22,13 +22,31 @@ sed 's/1e12/1000000000000/' "$tmp/unmet.conf" >"$tmp/unmet2.conf"
 echo 'old  bench  ==  0  [.results[] | .bad_pages] | add' >"$tmp/jq.conf"
 printf 'inj  bench  ==  0  first  exit_status;touch${IFS}%s/PWN\n' "$tmp" >"$tmp/inj.conf"
 
-plan 17
+plan 25
 "$accept" --target host --duration 1s --criteria "$tmp/met.conf" --out "$tmp/a" >"$tmp/out" 2>&1
 check "criteria the data meets: exit 0 (got $?)" test $? -eq 0
 check "a Markdown report with PASS rows" grep -q '| integrity | PASS | 0 | == 0 | stress: sum \*/integrity/bad_pages |' "$tmp/a/report.md"
 check "an HTML report" grep -q '<h1>cvram acceptance: PASS</h1>' "$tmp/a/report.html"
 check "JUnit XML with every criterion" grep -q 'tests="4" failures="0"' "$tmp/a/junit.xml"
 check "the provenance is in the report" grep -q 'kernel ' "$tmp/a/report.md"
+
+# Strings from documents another machine wrote land escaped: both reports
+# parse with real parsers (libxml2's XML and HTML parsers).
+mkdir "$tmp/hostile"
+for f in preflight functional stress bench; do
+	jq --arg k "$(printf '<b>&x"\001</b>')" '.context.kernel.release = $k | .context.hostname = "n<1>&\u0002"' \
+		"$tmp/a/$f.json" >"$tmp/hostile/$f.json"
+done
+"$accept" --from "$tmp/hostile" --criteria "$tmp/met.conf" >"$tmp/out" 2>&1
+check "a run judged from hostile documents still passes its criteria (exit $?)" test $? -eq 0
+if command -v xmllint >/dev/null 2>&1; then
+	check "junit.xml is well-formed XML" xmllint --noout "$tmp/hostile/junit.xml"
+	check "report.html is well-formed (XML parser)" xmllint --noout "$tmp/hostile/report.html"
+	check "report.html parses as HTML without errors" sh -c '[ -z "$(xmllint --html --noout "$1" 2>&1)" ]' _ "$tmp/hostile/report.html"
+else
+	for d in junit.xml report.html report.html; do ok 0 "$d parses # SKIP xmllint not installed (libxml2-utils)"; done
+fi
+check "the hostile kernel string is shown escaped, not as markup" grep -qF 'kernel &lt;b&gt;&amp;x&quot;&lt;/b&gt;' "$tmp/hostile/report.html"
 "$accept" --target host --duration 1s --criteria "$tmp/unmet2.conf" --out "$tmp/b" >"$tmp/out" 2>&1
 check "a criterion the data cannot meet: exit 1 (got $?)" test $? -eq 1
 check "its row says FAIL with the measured value" \
@@ -37,7 +55,8 @@ check "its row says FAIL with the measured value" \
 check "a metric nobody measured: exit 1 (got $?)" test $? -eq 1
 check "and its row says not measured" grep -q '| gone | FAIL | not measured' "$tmp/g/report.md"
 "$accept" --target host --criteria "$tmp/unmet.conf" --out "$tmp/c" 2>"$tmp/err"
-check "a threshold that is not a number: exit 2, file and line (got $?)" grep -q 'unmet.conf:6:' "$tmp/err"
+check "a threshold that is not a number: exit 2 (got $?)" test $? -eq 2
+check "naming file and line" grep -q 'unmet.conf:6:' "$tmp/err"
 check "and nothing was run" test ! -e "$tmp/c/stress.json"
 
 # expect_refused DESCRIPTION TEXT ARGS...: exit 2 at once, TEXT named, nothing run.
@@ -58,6 +77,8 @@ expect_refused "a jq expression as a criterion" "jq.conf:1:" --target host --cri
 expect_refused "shell in a selector" "inj.conf:1:" --target host --criteria "$tmp/inj.conf"
 expect_refused "--duration junk" "--duration 'junk'" --target host --duration junk
 expect_refused "--target nonsense" "--target 'nonsense'" --target nonsense
+expect_refused "--target without a value" "--target needs a value" --target
+expect_refused "--criteria followed by an option" "--criteria needs a value" --criteria --vm
 expect_refused "shell in --duration" "--duration" --target host --duration '1s;touch${IFS}'"$tmp"'/PWNED;'
 check "nothing was executed from any of them" test ! -e "$tmp/PWN" -a ! -e "$tmp/PWNED"
 finish

@@ -9,7 +9,7 @@ targets="host"
 [ -e /dev/hmm_dmirror2 ] && targets="$targets dmirror:2 dmirror:0"
 [ -n "${CVRAM_IN_VM:-}" ] && targets="$targets numa"
 set -- $targets
-plan $(($# * 3))
+plan $(($# * 5))
 for spec in $targets; do
 	t=${spec%%:*} dev=
 	[ "$t" = "$spec" ] || dev="--device ${spec#*:}"
@@ -21,5 +21,8 @@ for spec in $targets; do
 	run_workload "$stress" pingpong --target $t $dev --size 1M --duration 1s
 	unset CVRAM_TEST_CORRUPT_PAGE
 	check "pingpong on $spec with page 5 corrupted exits 1 (got $rc)" test "$rc" -eq 1
+	check "pingpong on $spec names page 5 and the offset" grep -q 'data mismatch .*: page 5 offset 96:' "$tmp/err"
+	check "pingpong on $spec: the results name page 5 as the first failure" \
+		test "$("$json_get" "$tmp/r.json" results.0.integrity.failures.0.page)" = 5
 done
 finish
