@@ -484,11 +484,79 @@ int cvram_results_check(json_object *doc, char *err, size_t len)
  * a larger file is refused before it is read into memory. */
 #define RESULTS_MAX_BYTES (256ull << 20)
 
+/* A parsed document (taken over) as a checked version-2 document, or NULL
+ * with "NAME: reason at JSON-PATH" in err. */
+static json_object *results_accept(json_object *doc, const char *name, char *err, size_t len)
+{
+	json_object *v, *up;
+	char why[400];
+
+	if (!json_object_is_type(doc, json_type_object) || !json_object_object_get_ex(doc, "schema", &v) ||
+	    !json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), CVRAM_SCHEMA_NAME)) {
+		snprintf(err, len, "%s: not a cvram results document (no \"schema\": \"%s\") at .schema", name,
+			 CVRAM_SCHEMA_NAME);
+		json_object_put(doc);
+		return NULL;
+	}
+	if (json_object_object_get_ex(doc, "schema_version", &v) && json_object_is_type(v, json_type_int) &&
+	    json_object_get_int(v) == 1) {
+		up = cvram_results_upgrade(doc, why, sizeof(why));
+		json_object_put(doc);
+		if (!up) {
+			snprintf(err, len, "%s: version 1 document: %s", name, why);
+			return NULL;
+		}
+		doc = up;
+	}
+	if (cvram_results_check(doc, why, sizeof(why))) {
+		snprintf(err, len, "%s: %s", name, why);
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+json_object *cvram_results_parse(const char *text, size_t size, const char *name, char *err, size_t len)
+{
+	struct json_tokener *tok;
+	json_object *doc;
+
+	if (size > RESULTS_MAX_BYTES || size > INT32_MAX) {
+		snprintf(err, len, "%s: %zu bytes, larger than any results document (limit %llu MiB)", name, size,
+			 RESULTS_MAX_BYTES >> 20);
+		return NULL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		snprintf(err, len, "%s: out of memory", name);
+		return NULL;
+	}
+	doc = json_tokener_parse_ex(tok, text, (int)size);
+	/* Whole text, one value: trailing garbage or a truncated file is refused
+	 * (text need not end in a NUL). */
+	if (doc && json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(doc);
+		doc = NULL;
+	}
+	for (size_t i = doc ? json_tokener_get_parse_end(tok) : size; i < size; i++) {
+		if (!strchr(" \t\r\n", text[i]) || !text[i]) {
+			json_object_put(doc);
+			doc = NULL;
+			break;
+		}
+	}
+	json_tokener_free(tok);
+	if (!doc) {
+		snprintf(err, len, "%s: not valid JSON", name);
+		return NULL;
+	}
+	return results_accept(doc, name, err, len);
+}
+
 json_object *cvram_results_load(const char *path, char *err, size_t len)
 {
-	json_object *doc, *v, *up;
+	json_object *doc;
 	struct stat st;
-	char why[400];
 
 	if (stat(path, &st) == 0 && (uint64_t)st.st_size > RESULTS_MAX_BYTES) {
 		snprintf(err, len, "%s: %lld bytes, larger than any results document (limit %llu MiB)", path,
@@ -500,29 +568,7 @@ json_object *cvram_results_load(const char *path, char *err, size_t len)
 		snprintf(err, len, "%s: missing or not valid JSON", path);
 		return NULL;
 	}
-	if (!json_object_is_type(doc, json_type_object) || !json_object_object_get_ex(doc, "schema", &v) ||
-	    !json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), CVRAM_SCHEMA_NAME)) {
-		snprintf(err, len, "%s: not a cvram results document (no \"schema\": \"%s\") at .schema", path,
-			 CVRAM_SCHEMA_NAME);
-		json_object_put(doc);
-		return NULL;
-	}
-	if (json_object_object_get_ex(doc, "schema_version", &v) && json_object_is_type(v, json_type_int) &&
-	    json_object_get_int(v) == 1) {
-		up = cvram_results_upgrade(doc, why, sizeof(why));
-		json_object_put(doc);
-		if (!up) {
-			snprintf(err, len, "%s: version 1 document: %s", path, why);
-			return NULL;
-		}
-		doc = up;
-	}
-	if (cvram_results_check(doc, why, sizeof(why))) {
-		snprintf(err, len, "%s: %s", path, why);
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return results_accept(doc, path, err, len);
 }
 
 /* --------------------------------------------------- metric identity --- */

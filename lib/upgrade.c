@@ -22,6 +22,16 @@ static json_object *get(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
+/* json_object_object_add, for an o that a malformed document may have
+ * left NULL or of another type (json-c asserts on those): v is dropped. */
+static void put(json_object *o, const char *key, json_object *v)
+{
+	if (json_object_is_type(o, json_type_object))
+		json_object_object_add(o, key, v);
+	else
+		json_object_put(v);
+}
+
 /* An object to iterate over: o itself, or a shared empty one. */
 static json_object *obj(json_object *o)
 {
@@ -77,13 +87,13 @@ static json_object *move_metric(struct cvram_run *r, const char *name, json_obje
 	free(x);
 	/* The originals, so that the check after the upgrade sees a sample
 	 * that was not a finite number. */
-	json_object_object_add(out, "samples", samples ? json_object_get(samples) : json_object_new_array());
+	put(out, "samples", samples ? json_object_get(samples) : json_object_new_array());
 	/* Trimmed documents kept the summary without the samples. */
 	if (!n && get(m, "summary"))
-		json_object_object_add(out, "summary", json_object_get(get(m, "summary")));
+		put(out, "summary", json_object_get(get(m, "summary")));
 	for (const char *const *k = (const char *const[]){ "flagged_samples", "flagged_reps", NULL }; *k; k++)
 		if (get(m, *k))
-			json_object_object_add(out, *k, json_object_get(get(m, *k)));
+			put(out, *k, json_object_get(get(m, *k)));
 	return out;
 }
 
@@ -110,12 +120,12 @@ static void smoke(struct cvram_run *r, json_object *v1)
 	json_object_object_foreach(obj(get(v1, "metrics")), name, m)
 		move_metric(r, name, m, NULL);
 	op = cvram_operation(r, "to_device", (uint64_t)json_object_get_int64(get(counts, "repetitions")), 0);
-	json_object_object_add(op, "pages", json_object_get(get(counts, "moved_to_device")));
+	put(op, "pages", json_object_get(get(counts, "moved_to_device")));
 	op = cvram_operation(r, "to_system", (uint64_t)json_object_get_int64(get(counts, "repetitions")), 0);
-	json_object_object_add(op, "pages", json_object_get(get(counts, "moved_to_system")));
+	put(op, "pages", json_object_get(get(counts, "moved_to_system")));
 	move_integrity(r, counts);
 	if (get(v1, "failures"))
-		json_object_object_add(get(r->result, "integrity"), "failures", json_object_get(get(v1, "failures")));
+		put(get(r->result, "integrity"), "failures", json_object_get(get(v1, "failures")));
 	json_object_object_del(v1, "metrics");
 	json_object_object_del(v1, "counts");
 	json_object_object_del(v1, "failures");
@@ -142,9 +152,9 @@ static void touch_bw(struct cvram_run *r, json_object *v1)
 			move_value(r, "device-over-system", "ratio", CVRAM_HIGHER_BETTER, get(k, "device_over_system"),
 				   labels);
 		}
-		json_object_object_add(shape, "size_bytes", json_object_get(get(c, "size_bytes")));
-		json_object_object_add(shape, "threads", json_object_get(get(c, "threads")));
-		json_object_object_add(shape, "pus", json_object_get(get(c, "pus")));
+		put(shape, "size_bytes", json_object_get(get(c, "size_bytes")));
+		put(shape, "threads", json_object_get(get(c, "threads")));
+		put(shape, "pus", json_object_get(get(c, "pus")));
 		json_object_array_add(shapes, shape);
 	}
 	cvram_detail(r, "configs", shapes);
@@ -180,13 +190,13 @@ static void migrate(struct cvram_run *r, json_object *v1)
 			snprintf(labels, sizeof(labels), "to=%s size_bytes=%lld", dirs[d][1], size);
 			m = move_metric(r, "call-time", get(dir, "call_seconds"), labels);
 			if (m && get(dir, "latency_histogram"))
-				json_object_object_add(m, "histogram", json_object_get(get(dir, "latency_histogram")));
+				put(m, "histogram", json_object_get(get(dir, "latency_histogram")));
 			if (m && get(dir, "partial_calls"))
-				json_object_object_add(m, "partial_calls", json_object_get(get(dir, "partial_calls")));
+				put(m, "partial_calls", json_object_get(get(dir, "partial_calls")));
 			move_metric(r, "throughput", get(dir, "throughput"), labels);
 		}
 		for (const char *const *k = (const char *const[]){ "size_bytes", "pages", "calls", NULL }; *k; k++)
-			json_object_object_add(shape, *k, json_object_get(get(s, *k)));
+			put(shape, *k, json_object_get(get(s, *k)));
 		json_object_array_add(shapes, shape);
 	}
 	for (size_t i = 0; i < len(threads); i++) {
@@ -211,14 +221,14 @@ static void fault(struct cvram_run *r, json_object *v1)
 
 	m = move_metric(r, "first-touch", get(f, "per_page_first_touch"), NULL);
 	if (m && get(get(f, "per_page_first_touch"), "histogram"))
-		json_object_object_add(m, "histogram", json_object_get(get(get(f, "per_page_first_touch"), "histogram")));
+		put(m, "histogram", json_object_get(get(get(f, "per_page_first_touch"), "histogram")));
 	snprintf(labels, sizeof(labels), "threads=%d", json_object_get_int(get(storm, "threads")));
 	move_metric(r, "storm-thread-time", get(storm, "thread_seconds"), labels);
 	move_value(r, "storm-completion", "s", CVRAM_LOWER_BETTER, get(storm, "completion_seconds"), labels);
 	move_value(r, "storm-fairness", "jain", CVRAM_HIGHER_BETTER, get(storm, "jain_fairness"), labels);
 	json_object_object_foreach(obj(storm), key, val)
 		if (strcmp(key, "thread_seconds") && strcmp(key, "completion_seconds") && strcmp(key, "jain_fairness"))
-			json_object_object_add(rest, key, json_object_get(val));
+			put(rest, key, json_object_get(val));
 	if (storm)
 		cvram_detail(r, "storm", rest);
 	else
@@ -248,15 +258,15 @@ static void operations(struct cvram_run *r, json_object *v1)
 		op = cvram_operation(r, name, (uint64_t)json_object_get_int64(count),
 				     (uint64_t)json_object_get_int64(get(o, "errors")));
 		if (get(o, "pages"))
-			json_object_object_add(op, "pages", json_object_get(get(o, "pages")));
+			put(op, "pages", json_object_get(get(o, "pages")));
 		if (get(o, "last_error"))
-			json_object_object_add(op, "last_error", json_object_get(get(o, "last_error")));
+			put(op, "last_error", json_object_get(get(o, "last_error")));
 	}
 	if (get(v1, "full_verifies"))
 		cvram_operation(r, "verify", (uint64_t)json_object_get_int64(get(v1, "full_verifies")), 0);
 	move_integrity(r, v1);
 	if (get(v1, "atomic_counter_errors"))
-		json_object_object_add(get(r->result, "integrity"), "bad_counters",
+		put(get(r->result, "integrity"), "bad_counters",
 				       json_object_get(get(v1, "atomic_counter_errors")));
 	for (const char *const *k = (const char *const[]){ "operations", "full_verifies", "bad_pages", "failures",
 							    "atomic_counter_errors", NULL }; *k; k++)
@@ -280,7 +290,7 @@ static void teardown(struct cvram_run *r, json_object *v1)
 			get(t, "failures") ? json_object_get(get(t, "failures")) : NULL);
 	json_object_object_foreach(obj(t), key, val)
 		if (strcmp(key, "children") && strcmp(key, "whole_device_bad_pages") && strcmp(key, "failures"))
-			json_object_object_add(rest, key, json_object_get(val));
+			put(rest, key, json_object_get(val));
 	cvram_detail(r, "teardown", rest);
 	json_object_object_del(v1, "teardown");
 }
@@ -305,7 +315,7 @@ static json_object *upgrade_result(json_object *v1item)
 	json_object_deep_copy(v1item, &copy, NULL);
 	for (size_t i = 0; kept[i]; i++)
 		if (get(copy, kept[i]))
-			json_object_object_add(out, kept[i], json_object_get(get(copy, kept[i])));
+			put(out, kept[i], json_object_get(get(copy, kept[i])));
 	for (size_t i = 0; wl && !get(copy, "skipped") && i < sizeof(mappers) / sizeof(mappers[0]); i++)
 		if (!strcmp(json_object_get_string(wl), mappers[i].workload))
 			mappers[i].map(&r, copy);
@@ -343,9 +353,9 @@ json_object *cvram_results_upgrade(json_object *v1, char *err, size_t errlen)
 	}
 	json_object_object_foreach(obj(v1), key, val)
 		if (strcmp(key, "results") && strcmp(key, "schema_version"))
-			json_object_object_add(doc, key, json_object_get(val));
-	json_object_object_add(doc, "schema_version", json_object_new_int(CVRAM_SCHEMA_VERSION));
-	json_object_object_add(doc, "upgraded_from", json_object_new_int(1));
-	json_object_object_add(doc, "results", arr);
+			put(doc, key, json_object_get(val));
+	put(doc, "schema_version", json_object_new_int(CVRAM_SCHEMA_VERSION));
+	put(doc, "upgraded_from", json_object_new_int(1));
+	put(doc, "results", arr);
 	return doc;
 }

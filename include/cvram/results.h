@@ -68,6 +68,9 @@ int cvram_results_path_ok(const char *path, char *why, size_t len);
  * checked for type and range (finite numbers, names of safe characters).
  * NULL with "FILE: reason at JSON-PATH" in err. */
 json_object *cvram_results_load(const char *path, char *err, size_t len);
+/* The same for a document in memory (size bytes of text, one JSON value);
+ * name is what err calls it. */
+json_object *cvram_results_parse(const char *text, size_t size, const char *name, char *err, size_t len);
 /* The checks of cvram_results_load on a version-2 document in memory.
  * 0, or -1 with the reason and JSON path in err. */
 int cvram_results_check(json_object *doc, char *err, size_t len);
