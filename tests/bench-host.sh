@@ -5,7 +5,7 @@
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"
 
-plan 17
+plan 18
 run_workload "$bench" touch-bw --target host --size 1M --threads 1,2 --reps 3
 expect_pass "touch-bw on host" system
 check "touch-bw: two thread counts measured" test "$("$results" value --agg count 'touch-bw/bandwidth{kernel=read,threads=2}' "$tmp/r.json")" = 1
@@ -22,17 +22,22 @@ check "and the reason names the missing capability" grep -q 'needs \[migrate\]' 
 
 run_workload "$bench" all --target host --size 1M --reps 2
 check "all on host: exit 0 (got $rc)" test "$rc" -eq 0
-# skipped_reason WL: the reason recorded for workload WL in the last 'all'.
+# skipped_reason WL: the reason recorded for workload WL in the last 'all'
+# (status 1 when WL was not skipped).
 skipped_reason() {
 	i=0
 	while w=$("$json_get" "$tmp/r.json" results.$i.workload 2>/dev/null); do
 		[ "$w" = "$1" ] && { "$json_get" "$tmp/r.json" results.$i.skipped 2>/dev/null; return; }
 		i=$((i + 1))
 	done
+	return 1
 }
 check "all on host: fault recorded as skipped, naming what host lacks" \
 	test "$(skipped_reason fault)" = "workload fault needs [migrate cpu-faults-back], which host system (system) does not have"
-check "all on host: touch-bw ran, not skipped" test -z "$(skipped_reason touch-bw)"
+skipped_reason touch-bw >/dev/null
+ok $((! $?)) "all on host: touch-bw ran, not skipped"
+check "all on host: touch-bw measured its bandwidth" sel "$tmp/r.json" 'touch-bw/bandwidth{kernel=triad,placement=system}'
+
 
 run_workload "$bench" self --target host --size 1M --reps 3
 check "self on host: exit 0 (got $rc)" test "$rc" -eq 0
