@@ -9,7 +9,7 @@ targets="host"
 [ -e /dev/hmm_dmirror2 ] && targets="$targets dmirror:2 dmirror:0"
 [ -n "${CVRAM_IN_VM:-}" ] && targets="$targets numa"
 set -- $targets
-plan $(($# * 5))
+plan $(($# * 6))
 for spec in $targets; do
 	t=${spec%%:*} dev=
 	[ "$t" = "$spec" ] || dev="--device ${spec#*:}"
@@ -24,5 +24,7 @@ for spec in $targets; do
 	check "pingpong on $spec names page 5 and the offset" grep -q 'data mismatch .*: page 5 offset 96:' "$tmp/err"
 	check "pingpong on $spec: the results name page 5 as the first failure" \
 		test "$("$json_get" "$tmp/r.json" results.0.integrity.failures.0.page)" = 5
+	check "pingpong on $spec counts one bad page, not each sighting of it" \
+		test "$(sel "$tmp/r.json" pingpong/integrity/bad_pages)" = 1
 done
 finish
