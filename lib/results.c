@@ -647,10 +647,30 @@ static double num(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
 }
 
-/* One row per metric with a summary or a value. */
+/* The summary of a metric that carries samples but none (a document made
+ * by another tool): computed here, as the workloads do. */
+static json_object *summary_from_samples(json_object *metric)
+{
+	json_object *samples, *s = NULL;
+	struct cvram_summary sum;
+	size_t n;
+	double *x;
+
+	if (!json_object_object_get_ex(metric, "samples", &samples) || !json_object_is_type(samples, json_type_array) ||
+	    !(n = json_object_array_length(samples)) || !(x = calloc(n, sizeof(*x))))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		x[i] = json_object_get_double(json_object_array_get_idx(samples, i));
+	if (cvram_summarize(x, n, &sum) == 0)
+		s = cvram_summary_json(&sum);
+	free(x);
+	return s;
+}
+
+/* One row per metric with a summary (or samples) or a value. */
 static void dat_row(void *ctx, const char *workload, json_object *metric)
 {
-	json_object *unit, *better, *s, *v;
+	json_object *unit, *better, *s, *v, *computed = NULL;
 	char key[600], line[900];
 
 	cvram_metric_key(workload, metric, key, sizeof(key));
@@ -661,11 +681,12 @@ static void dat_row(void *ctx, const char *workload, json_object *metric)
 
 		snprintf(line, sizeof(line), "%s %s %s 1 %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", key,
 			 json_object_get_string(unit), json_object_get_string(better), x, x, x, x, x, x, x);
-	} else if (json_object_object_get_ex(metric, "summary", &s)) {
+	} else if (json_object_object_get_ex(metric, "summary", &s) || (s = computed = summary_from_samples(metric))) {
 		snprintf(line, sizeof(line), "%s %s %s %.0f %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", key,
 			 json_object_get_string(unit), json_object_get_string(better), num(s, "n"), num(s, "min"),
 			 num(s, "median"), num(s, "mean"), num(s, "max"), num(s, "ci95_lo"), num(s, "ci95_hi"),
 			 num(s, "p99"));
+		json_object_put(computed);
 	} else {
 		return;
 	}

@@ -22,7 +22,7 @@ sed 's/1e12/1000000000000/' "$tmp/unmet.conf" >"$tmp/unmet2.conf"
 echo 'old  bench  ==  0  [.results[] | .bad_pages] | add' >"$tmp/jq.conf"
 printf 'inj  bench  ==  0  first  exit_status;touch${IFS}%s/PWN\n' "$tmp" >"$tmp/inj.conf"
 
-plan 28
+plan 29
 "$accept" --target host --duration 1s --criteria "$tmp/met.conf" --out "$tmp/a" >"$tmp/out" 2>&1
 check "criteria the data meets: exit 0 (got $?)" test $? -eq 0
 check "a Markdown report with PASS rows" grep -q '| integrity | PASS | 0 | == 0 | stress: sum \*/integrity/bad_pages |' "$tmp/a/report.md"
@@ -53,6 +53,12 @@ sed 's/"samples": \[/"samples": [ "0.03x",/' "$tmp/a/bench.json" >"$tmp/malforme
 check "a malformed document: exit 2 (got $?)" test $? -eq 2
 check "naming the file and the JSON path" grep -q "malformed/bench.json: not a number at .results\[[0-9]*\].metrics\[[0-9]*\].samples\[0\]" "$tmp/err"
 check "and no report judged from it" test ! -e "$tmp/malformed/report.md"
+"$CVRAM_SRCDIR/tests/render-page" "$tmp/hostile/report.html" >"$tmp/render.json" 2>"$tmp/render.err"
+case $? in
+0) ok 0 "the report renders in headless Chromium with no console error" ;;
+77) ok 0 "the report renders in headless Chromium # SKIP $(cat "$tmp/render.err")" ;;
+*) ok 1 "the report renders in headless Chromium with no console error"; diag "$tmp/render.json" "$tmp/render.err" ;;
+esac
 check "the hostile kernel string is shown escaped, not as markup" grep -qF 'kernel &lt;b&gt;&amp;x&quot;&lt;/b&gt;' "$tmp/hostile/report.html"
 "$accept" --target host --duration 1s --criteria "$tmp/unmet2.conf" --out "$tmp/b" >"$tmp/out" 2>&1
 check "a criterion the data cannot meet: exit 1 (got $?)" test $? -eq 1

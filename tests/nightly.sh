@@ -31,7 +31,7 @@ check "night 2, same performance, passes (exit $?)" test $? -eq 0
 n=$(ls -d "$h"/2026112*-* | wc -l)
 check "history has one directory per night ($n)" test "$n" -eq 2
 check "night 2 was compared with night 1" grep -q 'unchanged' "$h"/20261121-*/comparison.md
-check "a trend plot over the history" test -s "$h/trends/bench.png"
+check "a trend plot over the history" sh -c 'ls "$1"/trends/t*.png >/dev/null && grep -q "src=\"trends/t1.png\"" "$1/index.html"' _ "$h"
 check "an HTML index lists the runs" grep -q '20261121-' "$h/index.html"
 check "the run's own plots are kept" test -d "$h"/20261121-*/plots
 "$nightly" --config "$tmp/conf" --import "$tmp/d3" --date 20261122

@@ -28,7 +28,7 @@ restored_within() {
 	[ "$(settings)" = "$before" ]
 }
 
-plan 16
+plan 15
 echo 1 >"$nb"
 echo always >"$thp"
 before=$(settings)

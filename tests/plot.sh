@@ -10,7 +10,7 @@ command -v jq >/dev/null 2>&1 || skip_all "jq not installed (scripts/install-dep
 plot=$CVRAM_SRCDIR/scripts/cvram-plot
 fx=$CVRAM_SRCDIR/tests/fixtures/results-v1
 
-plan 17
+plan 20
 "$plot" -o "$tmp/p" "$fx/bench-dmirror-hmm_dmirror0.json" "$fx/bench-dmirror-hmm_dmirror2.json" \
 	"$fx/stress-dmirror-hmm_dmirror2.json" >"$tmp/out" 2>&1
 check "cvram-plot exits 0 (got $?)" test $? -eq 0
@@ -21,6 +21,10 @@ for p in bench-dmirror-hmm_dmirror2-touch-bw-triad-threads bench-dmirror-hmm_dmi
 	check "$p: PNG and SVG, not empty" test -s "$tmp/p/$p.png" -a -s "$tmp/p/$p.svg"
 done
 check "the .dat files are kept beside the plots" test -s "$tmp/p/bench-dmirror-hmm_dmirror0-migrate.dat"
+h=$tmp/p/bench-dmirror-hmm_dmirror0-fault-hist.svg
+check "histogram: a log count axis named for what it counts" grep -q 'pages per bucket (log scale)' "$h"
+check "histogram: bucket labels in µs, not raw ns" sh -c 'grep -q ">100 µs<" "$1" && ! grep -q ">1.04858e+06<" "$1"' _ "$h"
+check "histogram: the legend says what a bar is" grep -q 'pages in each bucket \[lo, hi)' "$h"
 v2=$CVRAM_SRCDIR/tests/fixtures/results-v2
 "$plot" -o "$tmp/p2" "$v2/bench-dmirror-hmm_dmirror0.json" "$v2/bench-dmirror-hmm_dmirror2.json" \
 	"$v2/bench-numa.json" "$v2/stress-dmirror-hmm_dmirror2.json" >"$tmp/out" 2>&1
