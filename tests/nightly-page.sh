@@ -20,7 +20,7 @@ night_doc "$tmp/d1/bench-dmirror-coherent.json" 6.1.192 1 11
 night_doc "$tmp/d2/bench-dmirror-coherent.json" 6.1.192 1 21
 night_doc "$tmp/d3/bench-dmirror-coherent.json" 6.12.57 0.5 31
 
-plan 16
+plan 20
 "$nightly" --config "$tmp/conf" --import "$tmp/d1" --date 20261120
 "$nightly" --config "$tmp/conf" --import "$tmp/d2" --date 20261121
 check "night 2 is compared and good (exit $?)" test $? -eq 0
@@ -62,4 +62,25 @@ else
 	check "Chromium: the first screen names the kernel that differed" grep -qx '6.12.57' "$tmp/first"
 	[ $rc -eq 0 ] || diag "$tmp/render.json"
 fi
+
+# A night another machine wrote is untrusted: its strings are shown, never run.
+mkdir -p "$tmp/d4"
+jq '.context.kernel.release = "<script>alert(1)</script>&\"'"'"'" |
+	.context.hostname = "x\"><img src=y onerror=alert(2)>" | .context.target.device = "/dev/<b>"' \
+	"$tmp/d3/bench-dmirror-coherent.json" >"$tmp/d4/bench-dmirror-coherent.json"
+"$nightly" --config "$tmp/conf" --import "$tmp/d4" --date 20261123
+check "a hostile night: no markup from the document reaches the page" \
+	sh -c '! grep -q "<script>alert\|<img src=y\|<b>\"" "$1"' _ "$page"
+check "its kernel release is shown escaped" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&apos;' "$page"
+if command -v xmllint >/dev/null 2>&1; then
+	check "the page is still well-formed" xmllint --noout "$page"
+else
+	ok 0 "the page is still well-formed # SKIP xmllint not installed (libxml2-utils)"
+fi
+"$CVRAM_SRCDIR/tests/render-page" "$page" >"$tmp/render.json" 2>"$tmp/render.err"
+case $? in
+0) ok 0 "Chromium: the hostile page renders with no console error" ;;
+77) ok 0 "Chromium: the hostile page renders # SKIP $(cat "$tmp/render.err")" ;;
+*) ok 1 "Chromium: the hostile page renders with no console error"; diag "$tmp/render.json" "$tmp/render.err" ;;
+esac
 finish
