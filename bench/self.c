@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* self: benchmark of the harness itself, measured side by side in one run.
- * 1. cvram's triad (lib/touch.c, what touch-bw runs) against a plain
- *    OpenMP triad loop compiled here with the same compiler and flags, on
- *    the same buffer, reps interleaved. Ratio = cvram / reference bandwidth.
+ * 1. cvram's touch kernels (lib/touch.c, what touch-bw runs: read, write,
+ *    copy, triad over one buffer) against the textbook OpenMP loops over
+ *    separately allocated arrays (as STREAM), compiled here with the same
+ *    compiler and flags. By default at the sizes users measure: four times
+ *    the last-level cache (hwloc), and a cache-resident size as a second,
+ *    labelled row; every thread of the machine unless --threads says.
+ *    Ratio = cvram / reference bandwidth, per interleaved pair of reps.
  * 2. cvram's migration path (cvram_migrate: counts, outcome bookkeeping)
- *    against a bare loop of the target's own system calls, interleaved.
- *    Overhead = cvram time / bare time - 1.
- * Which of the pair runs first alternates from rep to rep, so that neither
- * always gets the warm (or cold) caches and page tables.
- * Aims: triad ratio >= 1.0, migration overhead <= 3%. The numbers are
- * printed as measured; nothing here asserts them. */
+ *    against a bare loop of the target's own system calls, at 1, 64 and
+ *    1024 pages. Overhead = cvram time / bare time - 1.
+ * Which of a pair runs first alternates from rep to rep, so that neither
+ * always gets the warm (or cold) caches and page tables; each ratio comes
+ * with its own 95% confidence interval (over the pairs). Aims: every ratio
+ * >= 1.0, migration overhead <= 3%. Printed as measured; nothing asserts. */
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cvram/affinity.h"
 #include "cvram/cvram.h"
 #include "cvram/results.h"
 #include "cvram/stats.h"
@@ -22,88 +28,243 @@
 #include "workloads.h"
 
 #define SELF_MIN_REPS 20
+#define DRAM_FACTOR 4		/* the real size: this many times the LLC */
+#define FALLBACK_LLC (32ull << 20)
+static const size_t migrate_pages[] = { 1, 64, 1024 };
 
-/* The reference: the textbook OpenMP triad (as in STREAM). */
-static void reference_triad(double *a, const double *b, const double *c, size_t n, int nthreads)
+/* ------------------------------------------------------ references --- */
+
+/* The plain loops, over arrays of n doubles each (a, b, c allocated apart). */
+struct ref_arrays {
+	double *a, *b, *c;
+	size_t n[CVRAM_TOUCH_KINDS];	/* elements per array, per kernel */
+};
+
+static volatile double ref_sink;
+
+static uint64_t reference(enum cvram_touch_kind k, struct ref_arrays *r, int threads)
 {
-	const double s = 3.0;
+	double *a = r->a, *b = r->b, *c = r->c, sum = 0;
+	size_t n = r->n[k];
 
-#pragma omp parallel for num_threads(nthreads) schedule(static)
-	for (size_t i = 0; i < n; i++)
-		a[i] = b[i] + s * c[i];
-}
-
-static size_t self_reps(const struct cvram_opts *o)
-{
-	return o->reps < SELF_MIN_REPS ? SELF_MIN_REPS : (size_t)o->reps;
-}
-
-static int compare_triad(struct cvram_run *run)
-{
-	size_t bytes = (size_t)run->opts->sizes[0], reps = self_reps(run->opts);
-	size_t n = bytes / sizeof(double) / 3 / 8 * 8;
-	int threads = (int)run->opts->threads[0];
-	double *buf = cvram_map(bytes), *ours = calloc(reps, sizeof(double)), *ref = calloc(reps, sizeof(double));
-	double ratio;
-
-	if (!buf || !ours || !ref) {
-		cvram_err("self: cannot allocate %zu bytes for the triad", bytes);
-		cvram_unmap(buf, bytes);
-		free(ours);
-		free(ref);
-		return -1;
+	switch (k) {
+	case CVRAM_TOUCH_READ:
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : sum)
+		for (size_t i = 0; i < n; i++)
+			sum += a[i];
+		ref_sink = sum;
+		return n * sizeof(double);
+	case CVRAM_TOUCH_WRITE:
+#pragma omp parallel for num_threads(threads) schedule(static)
+		for (size_t i = 0; i < n; i++)
+			a[i] = 1.0;
+		return n * sizeof(double);
+	case CVRAM_TOUCH_COPY:
+#pragma omp parallel for num_threads(threads) schedule(static)
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i];
+		return 2 * n * sizeof(double);
+	case CVRAM_TOUCH_TRIAD:
+#pragma omp parallel for num_threads(threads) schedule(static)
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] + 3.0 * c[i];
+		return 3 * n * sizeof(double);
+	case CVRAM_TOUCH_KINDS:
+		break;
 	}
-	json_object_put(cvram_bind_threads(run->opts->bind, threads));
-	cvram_touch_init(buf, bytes, threads);
-	cvram_touch(CVRAM_TOUCH_TRIAD, buf, bytes, threads, false);	/* warm-up both */
-	reference_triad(buf, buf + n, buf + 2 * n, n, threads);
-	for (size_t r = 0; r < reps && !cvram_stopped(run); r++) {
-		for (int turn = 0; turn < 2; turn++) {
-			uint64_t t0 = cvram_now_ns();
-
-			if ((turn + r) % 2 == 0) {
-				uint64_t moved = cvram_touch(CVRAM_TOUCH_TRIAD, buf, bytes, threads, false);
-
-				ours[r] = (double)moved / (double)(cvram_now_ns() - t0);
-			} else {
-				reference_triad(buf, buf + n, buf + 2 * n, n, threads);
-				ref[r] = (double)(3 * n * sizeof(double)) / (double)(cvram_now_ns() - t0);
-			}
-		}
-	}
-	ratio = cvram_percentile(ours, reps, 50) / cvram_percentile(ref, reps, 50);
-	cvram_metric(run, "triad-bandwidth", "GB/s", CVRAM_HIGHER_BETTER, ours, reps, "impl=cvram");
-	cvram_metric(run, "triad-bandwidth", "GB/s", CVRAM_HIGHER_BETTER, ref, reps, "impl=reference");
-	cvram_value(run, "triad-ratio", "ratio", CVRAM_HIGHER_BETTER, ratio, NULL);
-	cvram_detail(run, "triad_aim", json_object_new_string(">= 1.0"));
-	printf("  triad, %zu bytes, %d threads: cvram %.3f GB/s, reference %.3f GB/s, ratio %.3f (aim >= 1.0)\n",
-	       bytes, threads, cvram_percentile(ours, reps, 50), cvram_percentile(ref, reps, 50), ratio);
-	cvram_unmap(buf, bytes);
-	free(ours);
-	free(ref);
 	return 0;
 }
 
-/* Alternate bare and cvram calls in the same direction order. */
-static int compare_migration(struct cvram_run *run)
+/* Arrays for a working set of bytes in every kernel: read and write touch
+ * one array of bytes, copy two of bytes/2, triad three of bytes/3. */
+static int ref_alloc(struct ref_arrays *r, size_t bytes, int threads)
 {
-	struct cvram_target *t = run->target;
-	size_t bytes = (size_t)run->opts->sizes[0], npages = bytes / CVRAM_PAGE_SIZE, reps = self_reps(run->opts);
-	double *ours = calloc(reps, sizeof(double)), *bare = calloc(reps, sizeof(double));
-	char *buf = cvram_map(bytes);
-	struct cvram_migration m = { 0 };
-	int rc = 0;
-	double overhead;
+	size_t whole = bytes / sizeof(double);
 
-	if (!buf || !ours || !bare) {
-		cvram_err("self: cannot allocate %zu bytes for the migration loop", bytes);
-		rc = -1;
+	r->a = cvram_map(bytes);
+	r->b = cvram_map(bytes / 2);
+	r->c = cvram_map(bytes / 2);
+	if (!r->a || !r->b || !r->c)
+		return -1;
+	r->n[CVRAM_TOUCH_READ] = r->n[CVRAM_TOUCH_WRITE] = whole;
+	r->n[CVRAM_TOUCH_COPY] = whole / 2;
+	r->n[CVRAM_TOUCH_TRIAD] = whole / 3;
+	/* First touch by the threads that use them, as STREAM does. */
+#pragma omp parallel for num_threads(threads) schedule(static)
+	for (size_t i = 0; i < whole; i++) {
+		r->a[i] = 1.0;
+		if (i < whole / 2) {
+			r->b[i] = 2.0;
+			r->c[i] = 0.5;
+		}
+	}
+	return 0;
+}
+
+static void ref_free(struct ref_arrays *r, size_t bytes)
+{
+	cvram_unmap(r->a, bytes);
+	cvram_unmap(r->b, bytes / 2);
+	cvram_unmap(r->c, bytes / 2);
+}
+
+/* ------------------------------------------------------ touch kernels --- */
+
+struct pair_samples {
+	double ours[CVRAM_TOUCH_KINDS][1000], ref[CVRAM_TOUCH_KINDS][1000], ratio[CVRAM_TOUCH_KINDS][1000];
+	size_t n;
+};
+
+static size_t self_reps(const struct cvram_opts *o)
+{
+	size_t r = o->reps < SELF_MIN_REPS ? SELF_MIN_REPS : (size_t)o->reps;
+
+	return r > 1000 ? 1000 : r;
+}
+
+/* Interleaved reps of every kernel, ours and the reference in turn. */
+static void measure_pairs(struct cvram_run *run, void *buf, size_t bytes, struct ref_arrays *r, int threads,
+			  struct pair_samples *p)
+{
+	size_t reps = self_reps(run->opts);
+
+	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {	/* warm-up of both */
+		cvram_touch((enum cvram_touch_kind)k, buf, bytes, threads, false);
+		reference((enum cvram_touch_kind)k, r, threads);
+	}
+	for (p->n = 0; p->n < reps && !cvram_stopped(run); p->n++) {
+		for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
+			for (int turn = 0; turn < 2; turn++) {
+				uint64_t t0 = cvram_now_ns(), moved;
+				bool ours = (turn + p->n + (size_t)k) % 2 == 0;
+
+				moved = ours ? cvram_touch((enum cvram_touch_kind)k, buf, bytes, threads, false) :
+					       reference((enum cvram_touch_kind)k, r, threads);
+				(ours ? p->ours : p->ref)[k][p->n] = (double)moved / (double)(cvram_now_ns() - t0);
+			}
+			p->ratio[k][p->n] = p->ours[k][p->n] / p->ref[k][p->n];
+		}
+		cvram_progress(run, "self: %zu bytes, %d threads: rep %zu/%zu", bytes, threads, p->n + 1, reps);
+	}
+}
+
+static void report_pairs(struct cvram_run *run, const char *regime, size_t bytes, int threads,
+			 const struct pair_samples *p)
+{
+	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
+		const char *name = cvram_touch_name((enum cvram_touch_kind)k);
+		struct cvram_ratio s;
+		json_object *m;
+
+		cvram_metric(run, "bandwidth", "GB/s", CVRAM_HIGHER_BETTER, p->ours[k], p->n,
+			     "impl=cvram kernel=%s regime=%s size_bytes=%zu threads=%d", name, regime, bytes, threads);
+		cvram_metric(run, "bandwidth", "GB/s", CVRAM_HIGHER_BETTER, p->ref[k], p->n,
+			     "impl=reference kernel=%s regime=%s size_bytes=%zu threads=%d", name, regime, bytes,
+			     threads);
+		m = cvram_metric(run, "ratio", "ratio", CVRAM_HIGHER_BETTER, p->ratio[k], p->n,
+				 "kernel=%s regime=%s size_bytes=%zu threads=%d", name, regime, bytes, threads);
+		if (cvram_ratio_summarize(p->ratio[k], p->n, &s))
+			continue;
+		cvram_metric_ratio(m, &s);
+		printf("  %-6s %10zu %4d  %-6s %10.3f %10.3f %8.3f [%6.3f, %6.3f]%s\n", regime, bytes, threads, name,
+		       cvram_percentile(p->ours[k], p->n, 50), cvram_percentile(p->ref[k], p->n, 50), s.gmean,
+		       s.ci95_lo, s.ci95_hi, s.ci95_hi < 1.0 ? "  below 1.00" : "");
+	}
+}
+
+/* One size and thread count: ours on one buffer (as touch-bw), the
+ * reference on its own arrays. */
+static int compare_kernels(struct cvram_run *run, const char *regime, size_t bytes, int threads)
+{
+	struct pair_samples *p = calloc(1, sizeof(*p));
+	struct ref_arrays r = { 0 };
+	void *buf = cvram_map(bytes);
+	int rc = -1;
+
+	if (!p || !buf || ref_alloc(&r, bytes, threads)) {
+		cvram_err("self: cannot allocate %zu bytes (three times, for cvram and the reference)", bytes);
 		goto out;
 	}
-	memset(buf, 1, bytes);
-	/* Warm-up, and lets the target size its buffers before the bare loop. */
-	rc = cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m) ||
-	     cvram_migrate(t, buf, npages, CVRAM_TO_SYSTEM, &m);
+	json_object_put(cvram_bind_threads(run->opts->bind, threads));
+	cvram_touch_init(buf, bytes, threads);
+	measure_pairs(run, buf, bytes, &r, threads, p);
+	report_pairs(run, regime, bytes, threads, p);
+	rc = 0;
+out:
+	ref_free(&r, bytes);
+	cvram_unmap(buf, bytes);
+	free(p);
+	return rc;
+}
+
+/* The sizes to run: --size as given, else DRAM_FACTOR x LLC and LLC/4. */
+static size_t self_sizes(struct cvram_run *run, size_t sizes[], const char *regimes[])
+{
+	const char *source = "";
+	unsigned long long llc = cvram_llc_bytes(&source);
+
+	if (run->opts->size_given) {
+		for (size_t i = 0; i < run->opts->nsizes; i++) {
+			sizes[i] = (size_t)run->opts->sizes[i];
+			regimes[i] = llc && sizes[i] <= llc / 2 ? "cache" : "given";
+		}
+		return run->opts->nsizes;
+	}
+	if (!llc) {
+		llc = FALLBACK_LLC;
+		source = "unknown: assumed 32 MiB";
+	}
+	cvram_detail(run, "llc_bytes", json_object_new_uint64(llc));
+	cvram_detail(run, "llc_source", json_object_new_string(source));
+	sizes[0] = (size_t)((DRAM_FACTOR * llc + (4u << 20) - 1) / (4u << 20) * (4u << 20));
+	regimes[0] = "dram";
+	sizes[1] = (size_t)(llc / 4 / CVRAM_PAGE_SIZE * CVRAM_PAGE_SIZE);
+	regimes[1] = "cache";
+	return sizes[1] >= 3 * CVRAM_PAGE_SIZE ? 2 : 1;
+}
+
+/* --threads as given, else every PU of the machine. */
+static size_t self_threads(const struct cvram_opts *o, int threads[])
+{
+	if (!o->threads_given) {
+		threads[0] = cvram_pu_count();
+		return 1;
+	}
+	for (size_t i = 0; i < o->nthreads; i++)
+		threads[i] = (int)o->threads[i];
+	return o->nthreads;
+}
+
+static int compare_all_kernels(struct cvram_run *run)
+{
+	size_t sizes[CVRAM_LIST_MAX], nsizes;
+	const char *regimes[CVRAM_LIST_MAX];
+	int threads[CVRAM_LIST_MAX];
+	size_t nthreads = self_threads(run->opts, threads);
+
+	nsizes = self_sizes(run, sizes, regimes);
+	printf("self: cvram's touch kernels against plain OpenMP loops, %zu interleaved pairs (ratio: geometric mean of the pairs, 95%% CI)\n",
+	       self_reps(run->opts));
+	printf("  %-6s %10s %4s  %-6s %10s %10s %8s %16s\n", "regime", "bytes", "thr", "kernel", "cvram", "reference",
+	       "ratio", "95% CI");
+	for (size_t si = 0; si < nsizes; si++)
+		for (size_t ti = 0; ti < nthreads && !cvram_stopped(run); ti++)
+			if (compare_kernels(run, regimes[si], sizes[si], threads[ti]))
+				return -1;
+	cvram_detail(run, "ratio_aim", json_object_new_string(">= 1.0 for every kernel at every size"));
+	return 0;
+}
+
+/* -------------------------------------------------------- migration --- */
+
+/* Alternate bare and cvram calls in the same direction order. */
+static int migration_pair(struct cvram_run *run, char *buf, size_t npages, double *ours, double *bare)
+{
+	struct cvram_target *t = run->target;
+	struct cvram_migration m = { 0 };
+	size_t reps = self_reps(run->opts);
+	int rc = cvram_migrate(t, buf, npages, CVRAM_TO_DEVICE, &m) || cvram_migrate(t, buf, npages, CVRAM_TO_SYSTEM, &m);
+
 	for (size_t r = 0; r < reps && rc == 0 && !cvram_stopped(run); r++) {
 		for (int turn = 0; turn < 2 && rc == 0; turn++) {
 			uint64_t t0 = cvram_now_ns();
@@ -119,31 +280,50 @@ static int compare_migration(struct cvram_run *run)
 			}
 		}
 	}
-	if (rc) {
-		cvram_err("self: migration calls failed");
-		goto out;
+	return rc;
+}
+
+static int compare_migration(struct cvram_run *run)
+{
+	size_t reps = self_reps(run->opts);
+	double *ours = calloc(reps, sizeof(double)), *bare = calloc(reps, sizeof(double));
+	int rc = ours && bare ? 0 : -1;
+
+	for (size_t i = 0; i < sizeof(migrate_pages) / sizeof(migrate_pages[0]) && rc == 0; i++) {
+		size_t npages = migrate_pages[i], bytes = npages * CVRAM_PAGE_SIZE;
+		char *buf = cvram_map(bytes);
+		double overhead;
+
+		if (!buf) {
+			cvram_err("self: cannot allocate %zu bytes for the migration loop", bytes);
+			rc = -1;
+			break;
+		}
+		memset(buf, 1, bytes);
+		rc = migration_pair(run, buf, npages, ours, bare);
+		cvram_unmap(buf, bytes);
+		if (rc) {
+			cvram_err("self: migration calls of %zu pages failed", npages);
+			break;
+		}
+		overhead = cvram_percentile(ours, reps, 50) / cvram_percentile(bare, reps, 50) - 1;
+		cvram_metric(run, "round-trip-time", "s", CVRAM_LOWER_BETTER, ours, reps, "impl=cvram pages=%zu", npages);
+		cvram_metric(run, "round-trip-time", "s", CVRAM_LOWER_BETTER, bare, reps, "impl=bare pages=%zu", npages);
+		cvram_value(run, "migration-overhead", "fraction", CVRAM_LOWER_BETTER, overhead, "pages=%zu", npages);
+		printf("  migration round trip, %4zu pages: cvram %.6f s, bare calls %.6f s, overhead %+.2f%% (aim <= 3%%)\n",
+		       npages, cvram_percentile(ours, reps, 50), cvram_percentile(bare, reps, 50), 100 * overhead);
 	}
-	overhead = cvram_percentile(ours, reps, 50) / cvram_percentile(bare, reps, 50) - 1;
-	cvram_metric(run, "round-trip-time", "s", CVRAM_LOWER_BETTER, ours, reps, "impl=cvram");
-	cvram_metric(run, "round-trip-time", "s", CVRAM_LOWER_BETTER, bare, reps, "impl=bare");
-	cvram_value(run, "migration-overhead", "fraction", CVRAM_LOWER_BETTER, overhead, NULL);
 	cvram_detail(run, "migration_aim", json_object_new_string("<= 0.03"));
-	cvram_detail(run, "round_trip", json_object_new_string("to device and back, one call each way"));
-	printf("  migration round trip, %zu pages: cvram %.6f s, bare calls %.6f s, overhead %+.2f%% (aim <= 3%%)\n",
-	       npages, cvram_percentile(ours, reps, 50), cvram_percentile(bare, reps, 50), 100 * overhead);
-out:
-	cvram_unmap(buf, bytes);
+	cvram_detail(run, "round_trip", json_object_new_string("to device and back, one call each way; medians"));
 	free(ours);
 	free(bare);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int self_run(struct cvram_run *run)
 {
-	int rc;
+	int rc = compare_all_kernels(run);
 
-	printf("self: the harness against plain loops, medians of %zu interleaved reps\n", self_reps(run->opts));
-	rc = compare_triad(run);
 	if (rc == 0 && cvram_has_bare_migration(run->target))
 		rc = compare_migration(run);
 	else if (rc == 0)
@@ -154,10 +334,10 @@ static int self_run(struct cvram_run *run)
 
 const struct cvram_workload cvram_bench_self = {
 	.name = "self",
-	.summary = "the harness's own overhead: triad vs a plain loop, migration vs bare system calls",
+	.summary = "the harness's own overhead: touch kernels vs plain loops at real sizes, migration vs bare calls",
 	.needs = 0,
-	.uses = CVRAM_USES_SIZE | CVRAM_USES_REPS | CVRAM_USES_THREADS | CVRAM_USES_BIND,
-	.quick_size = 16u << 20,
+	.uses = CVRAM_USES_SIZE | CVRAM_USES_SIZE_LIST | CVRAM_USES_REPS | CVRAM_USES_THREADS | CVRAM_USES_THREAD_LIST |
+		CVRAM_USES_BIND,
 	.not_in_all = true,
 	.run = self_run,
 };

@@ -56,41 +56,78 @@ static void init_doubles(void *buf, size_t bytes, void *arg)
 	cvram_touch_init(buf, bytes, *(int *)arg);
 }
 
-/* Every rep of every kernel on one placement. Returns 0, or -1 when the
- * buffer could not be placed. */
-static int measure_placement(struct bw_config *c, enum placement p, struct bw_samples out[CVRAM_TOUCH_KINDS])
+/* A device/system ratio whose 95% interval is wider than this (hi/lo - 1)
+ * is flagged as unreliable: the machine was too noisy to say. */
+#define RATIO_CI_MAX 0.10
+
+/* The ratio device/system of each kernel, one sample per rep in which both
+ * placements were measured unflagged. */
+struct bw_ratios {
+	double r[CVRAM_TOUCH_KINDS][MAX_REPS];
+	size_t n[CVRAM_TOUCH_KINDS];
+};
+
+/* One rep of kernel k on one placement, flagged if pages moved during it. */
+static bool measure_one(struct bw_config *c, enum placement p, void *buf, int k, struct bw_samples *s, double *gbps)
+{
+	struct cvram_target *t = c->run->target;
+	size_t bytes = c->npages * CVRAM_PAGE_SIZE;
+	bool can_locate = t->caps & CVRAM_CAP_PAGE_LOCATION;
+	size_t before = can_locate ? cvram_count_at(t, buf, c->npages, place_loc[p]) : c->npages;
+	uint64_t t0 = cvram_now_ns();
+	uint64_t moved = cvram_touch((enum cvram_touch_kind)k, buf, bytes, c->threads, c->nt);
+	size_t after;
+
+	*gbps = (double)moved / (double)(cvram_now_ns() - t0);
+	after = can_locate ? cvram_count_at(t, buf, c->npages, place_loc[p]) : c->npages;
+	if (before == c->npages && after == c->npages) {
+		s->gbps[s->n++] = *gbps;
+		return true;
+	}
+	s->flagged[s->nflagged++] = *gbps;
+	return false;
+}
+
+/* Every rep of every kernel on both placements, interleaved: within a rep
+ * the placements take turns at going first, so that drift on a noisy
+ * machine spreads over both instead of becoming a device/system ratio.
+ * Returns 0, or -1 when a buffer could not be placed. */
+static int measure_interleaved(struct bw_config *c, int nplaces, struct bw_samples out[NPLACES][CVRAM_TOUCH_KINDS],
+			       struct bw_ratios *ratios)
 {
 	struct cvram_target *t = c->run->target;
 	size_t bytes = c->npages * CVRAM_PAGE_SIZE, reps = c->run->opts->reps;
-	void *buf = cvram_map_placed(t, c->npages, place_loc[p], init_doubles, &c->threads);
-	bool can_locate = t->caps & CVRAM_CAP_PAGE_LOCATION;
+	void *buf[NPLACES] = { NULL, NULL };
+	int rc = 0;
 
-	if (!buf)
-		return -1;
+	for (int p = 0; p < nplaces && rc == 0; p++)
+		if (!(buf[p] = cvram_map_placed(t, c->npages, place_loc[p], init_doubles, &c->threads)))
+			rc = -1;
 	reps = reps > MAX_REPS ? MAX_REPS : reps;
-	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++)	/* warm-up, not recorded */
-		cvram_touch((enum cvram_touch_kind)k, buf, bytes, c->threads, c->nt);
-	for (size_t r = 0; r < reps && !cvram_stopped(c->run); r++) {
+	for (int p = 0; p < nplaces && rc == 0; p++)	/* warm-up, not recorded */
+		for (int k = 0; k < CVRAM_TOUCH_KINDS; k++)
+			cvram_touch((enum cvram_touch_kind)k, buf[p], bytes, c->threads, c->nt);
+	for (size_t r = 0; r < reps && rc == 0 && !cvram_stopped(c->run); r++) {
 		for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
-			size_t before = can_locate ? cvram_count_at(t, buf, c->npages, place_loc[p]) : c->npages;
-			uint64_t t0 = cvram_now_ns();
-			uint64_t moved = cvram_touch((enum cvram_touch_kind)k, buf, bytes, c->threads, c->nt);
-			double gbps = (double)moved / (double)(cvram_now_ns() - t0);
-			size_t after = can_locate ? cvram_count_at(t, buf, c->npages, place_loc[p]) : c->npages;
-			struct bw_samples *s = &out[k];
+			double gbps[NPLACES] = { 0, 0 };
+			bool ok[NPLACES] = { false, false };
 
-			if (before == c->npages && after == c->npages)
-				s->gbps[s->n++] = gbps;
-			else
-				s->flagged[s->nflagged++] = gbps;
+			for (int turn = 0; turn < nplaces; turn++) {
+				int p = nplaces == 1 ? 0 : (int)((r + (size_t)k + (size_t)turn) % 2);
+
+				ok[p] = measure_one(c, (enum placement)p, buf[p], k, &out[p][k], &gbps[p]);
+			}
+			if (nplaces == NPLACES && ok[ON_SYSTEM] && ok[ON_DEVICE] && gbps[ON_SYSTEM] > 0)
+				ratios->r[k][ratios->n[k]++] = gbps[ON_DEVICE] / gbps[ON_SYSTEM];
 		}
-		cvram_progress(c->run, "touch-bw %s %zu pages %d threads: rep %zu/%zu", place_names[p], c->npages,
-			       c->threads, r + 1, reps);
+		cvram_progress(c->run, "touch-bw %zu pages %d threads: rep %zu/%zu", c->npages, c->threads, r + 1, reps);
 	}
-	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++)
-		out[k].median = cvram_percentile(out[k].gbps, out[k].n, 50);
-	cvram_unmap(buf, bytes);
-	return 0;
+	for (int p = 0; p < nplaces; p++) {
+		for (int k = 0; k < CVRAM_TOUCH_KINDS; k++)
+			out[p][k].median = cvram_percentile(out[p][k].gbps, out[p][k].n, 50);
+		cvram_unmap(buf[p], bytes);
+	}
+	return rc;
 }
 
 /* Labels of one measurement: kernel, placement, size and threads. */
@@ -108,27 +145,42 @@ static void placement_metric(struct bw_config *c, int k, enum placement p, const
 	json_object_object_add(m, "flagged_samples", flagged);
 }
 
+/* The device/system ratio of kernel k from its pairs, flagged unreliable
+ * when its interval is too wide; printed as "ratio [lo, hi]". */
+static void ratio_metric(struct bw_config *c, int k, const struct bw_ratios *ratios, char *text, size_t len)
+{
+	const char *name = cvram_touch_name((enum cvram_touch_kind)k);
+	struct cvram_ratio r;
+	json_object *m;
+
+	snprintf(text, len, "%8s %17s", "-", "no unflagged pair");
+	if (cvram_ratio_summarize(ratios->r[k], ratios->n[k], &r))
+		return;
+	m = cvram_metric(c->run, "device-over-system", "ratio", CVRAM_HIGHER_BETTER, ratios->r[k], ratios->n[k],
+			 "kernel=%s size_bytes=%zu threads=%d", name, c->npages * CVRAM_PAGE_SIZE, c->threads);
+	cvram_metric_ratio(m, &r);
+	json_object_object_add(m, "unreliable", json_object_new_boolean(r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX));
+	snprintf(text, len, "%8.3f [%6.3f, %6.3f]%s", r.gmean, r.ci95_lo, r.ci95_hi,
+		 r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX ? " unreliable" : "");
+}
+
 static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CVRAM_TOUCH_KINDS],
-			  bool have_device, json_object *pus)
+			  const struct bw_ratios *ratios, bool have_device, json_object *pus)
 {
 	json_object *cfg = json_object_new_object();
 
 	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
-		double ratio = have_device && res[ON_SYSTEM][k].median > 0 ?
-				       res[ON_DEVICE][k].median / res[ON_SYSTEM][k].median : 0;
+		char ratio[64];
 
 		placement_metric(c, k, ON_SYSTEM, &res[ON_SYSTEM][k]);
-		if (have_device) {
-			placement_metric(c, k, ON_DEVICE, &res[ON_DEVICE][k]);
-			cvram_value(c->run, "device-over-system", "ratio", CVRAM_HIGHER_BETTER, ratio,
-				    "kernel=%s size_bytes=%zu threads=%d", cvram_touch_name((enum cvram_touch_kind)k),
-				    c->npages * CVRAM_PAGE_SIZE, c->threads);
-		}
 		printf("  %10zu %4d  %-6s %12.3f", c->npages * CVRAM_PAGE_SIZE, c->threads,
 		       cvram_touch_name((enum cvram_touch_kind)k), res[ON_SYSTEM][k].median);
-		if (have_device)
-			printf(" %12.3f %10.3f %8zu", res[ON_DEVICE][k].median, ratio,
-			       res[ON_SYSTEM][k].nflagged + res[ON_DEVICE][k].nflagged);
+		if (have_device) {
+			placement_metric(c, k, ON_DEVICE, &res[ON_DEVICE][k]);
+			ratio_metric(c, k, ratios, ratio, sizeof(ratio));
+			printf(" %12.3f %7zu  %s", res[ON_DEVICE][k].median,
+			       res[ON_SYSTEM][k].nflagged + res[ON_DEVICE][k].nflagged, ratio);
+		}
 		printf("\n");
 	}
 	json_object_object_add(cfg, "size_bytes", json_object_new_int64((int64_t)(c->npages * CVRAM_PAGE_SIZE)));
@@ -160,10 +212,14 @@ static int touch_bw_run(struct cvram_run *run)
 	const struct touch_bw_opts *own = run->own;
 	bool have_device = device_applicable(run), nt = own->nt && cvram_touch_nt_supported();
 	struct bw_samples (*res)[CVRAM_TOUCH_KINDS] = calloc(NPLACES, sizeof(*res));
+	struct bw_ratios *ratios = calloc(1, sizeof(*ratios));
 	int status = CVRAM_EXIT_OK;
 
-	if (!res)
+	if (!res || !ratios) {
+		free(res);
+		free(ratios);
 		return CVRAM_EXIT_ERROR;
+	}
 	cvram_param(run, "reps", json_object_new_int64((int64_t)o->reps));
 	cvram_param(run, "bind", json_object_new_string(cvram_bind_name(o->bind)));
 	cvram_param(run, "streaming_stores", json_object_new_boolean(nt));
@@ -171,26 +227,30 @@ static int touch_bw_run(struct cvram_run *run)
 		"STREAM convention: bytes read plus bytes written by the kernel; no write-allocate traffic"));
 	if (own->nt && !nt)
 		printf("touch-bw: streaming stores not available on this CPU/compiler; regular stores used\n");
-	printf("touch-bw: target %s %s (%s), %llu reps, median GB/s (CLOCK_MONOTONIC_RAW)\n", run->target->ops->name,
-	       run->target->device, cvram_kind_name(run->target->kind), (unsigned long long)o->reps);
-	printf("  %10s %4s  %-6s %12s %12s %10s %8s\n", "bytes", "thr", "kernel", "system", "device", "dev/sys",
-	       "flagged");
+	cvram_param(run, "placements", json_object_new_string(
+		"interleaved: in each rep both placements run each kernel, taking turns at going first"));
+	printf("touch-bw: target %s %s (%s), %llu reps, median GB/s (CLOCK_MONOTONIC_RAW); dev/sys: geometric mean "
+	       "of the per-rep ratios, 95%% CI\n", run->target->ops->name, run->target->device,
+	       cvram_kind_name(run->target->kind), (unsigned long long)o->reps);
+	printf("  %10s %4s  %-6s %12s %12s %7s  %8s %17s\n", "bytes", "thr", "kernel", "system", "device", "flagged",
+	       "dev/sys", "95% CI");
 	for (size_t si = 0; si < o->nsizes && status == CVRAM_EXIT_OK; si++) {
 		for (size_t ti = 0; ti < o->nthreads && !cvram_stopped(run); ti++) {
 			struct bw_config c = { run, (size_t)(o->sizes[si] / CVRAM_PAGE_SIZE), (int)o->threads[ti], nt };
 			json_object *pus = cvram_bind_threads(o->bind, c.threads);
 
 			memset(res, 0, NPLACES * sizeof(*res));
-			if (measure_placement(&c, ON_SYSTEM, res[ON_SYSTEM]) ||
-			    (have_device && measure_placement(&c, ON_DEVICE, res[ON_DEVICE]))) {
+			memset(ratios, 0, sizeof(*ratios));
+			if (measure_interleaved(&c, have_device ? NPLACES : 1, res, ratios)) {
 				json_object_put(pus);
 				status = CVRAM_EXIT_ERROR;
 				break;
 			}
-			report_config(&c, res, have_device, pus);
+			report_config(&c, res, ratios, have_device, pus);
 		}
 	}
 	free(res);
+	free(ratios);
 	return status;
 }
 

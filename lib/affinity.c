@@ -5,6 +5,8 @@
 
 #include <omp.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 #ifdef HAVE_HWLOC
@@ -32,7 +34,66 @@ int cvram_pu_count(void)
 	return (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
+/* The largest cache level of cpu0 in sysfs, in bytes (0 if none). */
+static unsigned long long sysfs_llc_of_cpu0(void)
+{
+	unsigned long long best = 0;
+	int best_level = 0;
+
+	for (int i = 0; i < 16; i++) {
+		char path[96], buf[32], type[32];
+		unsigned long long kib = 0;
+		int level = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+		if (!(f = fopen(path, "r")))
+			break;
+		level = fscanf(f, "%d", &level) == 1 ? level : 0;
+		fclose(f);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+		f = fopen(path, "r");
+		type[0] = '\0';
+		if (f && fscanf(f, "%31s", type) != 1)
+			type[0] = '\0';
+		if (f)
+			fclose(f);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%llu%31s", &kib, buf) < 1)
+			kib = 0;
+		if (f)
+			fclose(f);
+		if (strcmp(type, "Instruction") && level > best_level) {
+			best_level = level;
+			best = kib * 1024;
+		}
+	}
+	return best;
+}
+
 #ifdef HAVE_HWLOC
+unsigned long long cvram_llc_bytes(const char **source)
+{
+	hwloc_topology_t topo;
+	unsigned long long total = 0;
+
+	if (hwloc_topology_init(&topo) == 0 && hwloc_topology_load(topo) == 0) {
+		for (int t = HWLOC_OBJ_L5CACHE; t >= (int)HWLOC_OBJ_L1CACHE && !total; t--) {
+			int n = hwloc_get_nbobjs_by_type(topo, (hwloc_obj_type_t)t);
+
+			for (int i = 0; i < n; i++)
+				total += hwloc_get_obj_by_type(topo, (hwloc_obj_type_t)t, (unsigned)i)->attr->cache.size;
+		}
+		hwloc_topology_destroy(topo);
+	}
+	*source = "hwloc: every instance of the last cache level";
+	if (total)
+		return total;
+	*source = "sysfs: last cache level of cpu0";
+	return sysfs_llc_of_cpu0();
+}
+
 /* One cpuset per thread, chosen by mode; NULL entries mean "unbound". */
 static hwloc_bitmap_t *placement(hwloc_topology_t topo, enum cvram_bind mode, int n)
 {
@@ -87,6 +148,12 @@ json_object *cvram_bind_threads(enum cvram_bind mode, int nthreads)
 	return pus;
 }
 #else
+unsigned long long cvram_llc_bytes(const char **source)
+{
+	*source = "sysfs: last cache level of cpu0";
+	return sysfs_llc_of_cpu0();
+}
+
 json_object *cvram_bind_threads(enum cvram_bind mode, int nthreads)
 {
 	json_object *pus = json_object_new_array();

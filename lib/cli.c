@@ -314,6 +314,8 @@ static int take_shared(struct cvram_driver *d, int c, const char *arg, bool *giv
 	given[c] = true;
 	d->size_given |= !strcmp(opt->name, "size");
 	d->duration_given |= !strcmp(opt->name, "duration");
+	d->o.size_given = d->size_given;
+	d->o.threads_given |= !strcmp(opt->name, "threads");
 	return -1;
 }
 

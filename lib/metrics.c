@@ -154,6 +154,16 @@ void cvram_print_metric_row(const char *name, const char *unit, const double *sa
 		       s.n, unit);
 }
 
+void cvram_metric_ratio(json_object *metric, const struct cvram_ratio *r)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "geometric_mean", json_object_new_double(r->gmean));
+	json_object_object_add(o, "ci95_lo", json_object_new_double(r->ci95_lo));
+	json_object_object_add(o, "ci95_hi", json_object_new_double(r->ci95_hi));
+	json_object_object_add(metric, "ratio_summary", o);
+}
+
 uint64_t cvram_largest_size(const struct cvram_opts *o)
 {
 	uint64_t most = 0;

@@ -181,6 +181,28 @@ int cvram_summarize(const double *x, size_t n, struct cvram_summary *s)
 	return 0;
 }
 
+int cvram_ratio_summarize(const double *ratio, size_t n, struct cvram_ratio *r)
+{
+	struct cvram_summary s;
+	double *logs;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (n == 0 || !(logs = malloc(n * sizeof(*logs))))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		logs[i] = isfinite(ratio[i]) && ratio[i] > 0 ? log(ratio[i]) : NAN;
+	rc = cvram_summarize(logs, n, &s);
+	free(logs);
+	if (rc)
+		return -1;
+	r->n = n;
+	r->gmean = exp(s.mean);
+	r->ci95_lo = exp(s.ci95_lo);
+	r->ci95_hi = exp(s.ci95_hi);
+	return 0;
+}
+
 void cvram_hist_add(struct cvram_hist *h, uint64_t v)
 {
 	unsigned b = v ? 63u - (unsigned)__builtin_clzll(v) : 0;

@@ -35,7 +35,7 @@ fake_tree() {
 	printf 'int a;\nint b;\nint c;\n' >"$1/mm/memory.c"
 }
 
-plan 21
+plan 27
 expect "no subcommand" 2 "Usage" 
 expect "unknown subcommand" 2 "unknown subcommand 'bogus'" bogus
 expect "run without a command" 2 "no command given" run
@@ -114,4 +114,31 @@ check "its sources name the suites that carry newer kernels, signed by Debian's 
 check "the package is downloaded, never installed" \
 	sh -c 'grep -q "download linux-source-6.12=6.12.117-1" "$1" && ! grep -q " install " "$1"' _ "$tmp/apt.log"
 check "and unpacked into cvram's cache" test -f "$CVRAM_CACHE/apt/src/linux-source-6.12-6.12.117-1/usr/src/linux-source-6.12.tar.xz"
+# Whether KVM can boot a stock kernel, and why not: said without a boot
+# where the machine shows it (no device; PVM), else a probe boot decides.
+: >"$tmp/kvm"
+mkdir -p "$tmp/pvm/sys/module/kvm_pvm" "$tmp/pvm/proc" "$tmp/vmx/proc"
+echo "flags : fpu sse2 avx2" >"$tmp/pvm/proc/cpuinfo"
+echo "flags : fpu sse2 vmx avx2" >"$tmp/vmx/proc/cpuinfo"
+CVRAM_KVM_DEV=$tmp/nokvm "$vm" probe-kvm >"$tmp/out" 2>"$tmp/err"
+check "no KVM device: tcg, without a boot" test "$(cat "$tmp/out")" = tcg
+check "and it says there is no device" grep -q "tcg: no $tmp/nokvm" "$tmp/err"
+CVRAM_KVM_DEV=$tmp/kvm CVRAM_SYS_ROOT=$tmp/pvm "$vm" probe-kvm >"$tmp/out" 2>"$tmp/err"
+check "KVM provided by PVM (kvm_pvm, no vmx/svm): tcg, without a boot" test "$(cat "$tmp/out")" = tcg
+check "and it says PVM runs only kernels built for it" grep -q 'is KVM-PVM (module kvm_pvm loaded, no vmx or svm flag' "$tmp/err"
+if command -v busybox >/dev/null 2>&1 && command -v cpio >/dev/null 2>&1; then
+	# Hardware KVM that cannot boot this kernel: QEMU fails at once.
+	mkdir -p "$tmp/qemubin"
+	printf '#!/bin/sh\necho "qemu: failing on purpose" >&2\nexit 1\n' >"$tmp/qemubin/qemu-system-x86_64"
+	chmod +x "$tmp/qemubin/qemu-system-x86_64"
+	: >"$tmp/bzImage"
+	t0=$(cut -d. -f1 /proc/uptime)
+	PATH="$tmp/qemubin:$PATH" CVRAM_KVM_DEV=$tmp/kvm CVRAM_SYS_ROOT=$tmp/vmx "$vm" probe-kvm "$tmp/bzImage" >"$tmp/out" 2>"$tmp/err"
+	took=$(($(cut -d. -f1 /proc/uptime) - t0))
+	check "a KVM whose probe boot fails: tcg" test "$(cat "$tmp/out")" = tcg
+	check "found at once when QEMU fails fast (${took} s, the probe's deadline is 20 s)" test "$took" -lt 15
+else
+	ok 0 "a KVM whose probe boot fails # SKIP busybox-static or cpio not installed (scripts/install-deps)"
+	ok 0 "found at once when QEMU fails fast # SKIP busybox-static or cpio not installed"
+fi
 finish

@@ -17,5 +17,10 @@ const char *cvram_bind_name(enum cvram_bind b);
 json_object *cvram_bind_threads(enum cvram_bind mode, int nthreads);
 /* Number of processing units usable by this process. */
 int cvram_pu_count(void);
+/* Bytes of last-level cache of the machine (every LLC instance summed:
+ * the working set of all threads shares all of them), from hwloc, else
+ * sysfs cache index of cpu0 times the packages; 0 if unknown. source
+ * names where it came from. */
+unsigned long long cvram_llc_bytes(const char **source);
 
 #endif

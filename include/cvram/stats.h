@@ -19,6 +19,16 @@ struct cvram_summary {
  * -1 for n == 0 or a non-finite sample. */
 int cvram_summarize(const double *x, size_t n, struct cvram_summary *s);
 
+/* A ratio measured as n pairs (ratio[i] = a_i / b_i, every one > 0): the
+ * geometric mean and its 95% confidence interval (Student t on the logs,
+ * so that one slow rep of either side does not dominate). Returns 0, or -1
+ * for n == 0 or a ratio that is not finite and positive. */
+struct cvram_ratio {
+	size_t n;
+	double gmean, ci95_lo, ci95_hi;
+};
+int cvram_ratio_summarize(const double *ratio, size_t n, struct cvram_ratio *r);
+
 /* Percentile p in [0, 100] of sorted data, linear interpolation between
  * closest ranks (Hyndman-Fan type 7, as R and NumPy default). */
 double cvram_percentile_sorted(const double *sorted, size_t n, double p);

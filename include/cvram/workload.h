@@ -71,6 +71,8 @@ struct cvram_opts {
 	bool quiet;
 	enum cvram_bind bind;
 	bool noise_off;		/* NUMA balancing and THP off for the run */
+	bool size_given;	/* --size was on the command line (else the default) */
+	bool threads_given;	/* --threads was */
 };
 
 struct cvram_run {
@@ -106,6 +108,10 @@ struct cvram_workload {
 json_object *cvram_metric(struct cvram_run *run, const char *name, const char *unit, enum cvram_better better,
 			  const double *samples, size_t n, const char *labels, ...)
 	__attribute__((format(printf, 7, 8)));
+/* A metric whose samples are ratios of interleaved pairs gets its ratio
+ * summary (geometric mean and 95% CI: lib/stats.c) as "ratio_summary". */
+struct cvram_ratio;
+void cvram_metric_ratio(json_object *metric, const struct cvram_ratio *r);
 /* A derived figure (a ratio, an overhead, a completion time): one value. */
 json_object *cvram_value(struct cvram_run *run, const char *name, const char *unit, enum cvram_better better,
 			 double value, const char *labels, ...) __attribute__((format(printf, 6, 7)));
