@@ -5,7 +5,7 @@
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
 . "$CVRAM_SRCDIR/tests/smoke-lib.sh"
 
-plan 18
+plan 20
 run_workload "$bench" touch-bw --target host --size 1M --threads 1,2 --reps 3
 expect_pass "touch-bw on host" system
 check "touch-bw: two thread counts measured" test "$("$results" value --agg count 'touch-bw/bandwidth{kernel=read,threads=2}' "$tmp/r.json")" = 1
@@ -39,8 +39,11 @@ ok $((! $?)) "all on host: touch-bw ran, not skipped"
 check "all on host: touch-bw measured its bandwidth" sel "$tmp/r.json" 'touch-bw/bandwidth{kernel=triad,placement=system}'
 
 
-run_workload "$bench" self --target host --size 1M --reps 3
+run_workload "$bench" self --target host --size 1M --threads 1 --reps 3
 check "self on host: exit 0 (got $rc)" test "$rc" -eq 0
-check "self: triad ratio against the reference loop is printed" grep -q 'ratio' "$tmp/out"
-check "self: ratio recorded" sel "$tmp/r.json" self/triad-ratio
+check "self: a row per kernel with the ratio and its 95% CI" grep -Eq '^  cache +1048576 +1  triad .*\[ *[0-9.]+, +[0-9.]+\]' "$tmp/out"
+check "self: the ratio of every kernel recorded, from interleaved pairs" \
+	test "$("$results" value --agg count 'self/ratio{threads=1}' "$tmp/r.json")" = 4
+check "self: with its geometric mean and interval" grep -q '"ratio_summary"' "$tmp/r.json"
+check "self: both sides' bandwidth, by implementation" sel "$tmp/r.json" 'self/bandwidth{impl=reference,kernel=copy}'
 finish

@@ -18,7 +18,8 @@ bool cvram_touch_nt_supported(void);
 void cvram_touch_init(void *buf, size_t bytes, int nthreads);
 /* Run kernel k once over buf with nthreads OpenMP threads; returns the
  * bytes read plus written, for bandwidth. copy uses two halves of buf,
- * triad three thirds (a = b + s * c). */
+ * triad three thirds (a = b + s * c), each part skewed by a few cache
+ * lines so that the parts never share cache sets (lib/touch.c). */
 uint64_t cvram_touch(enum cvram_touch_kind k, void *buf, size_t bytes, int nthreads, bool nt);
 
 #endif
