@@ -172,9 +172,13 @@ static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CV
 	for (int k = 0; k < CVRAM_TOUCH_KINDS; k++) {
 		char ratio[64];
 
+		struct cvram_summary sys;
+
 		placement_metric(c, k, ON_SYSTEM, &res[ON_SYSTEM][k]);
-		printf("  %10zu %4d  %-6s %12.3f", c->npages * CVRAM_PAGE_SIZE, c->threads,
-		       cvram_touch_name((enum cvram_touch_kind)k), res[ON_SYSTEM][k].median);
+		if (cvram_summarize(res[ON_SYSTEM][k].gbps, res[ON_SYSTEM][k].n, &sys))
+			sys.cv = 0;
+		printf("  %10zu %4d  %-6s %12.3f %6.2f", c->npages * CVRAM_PAGE_SIZE, c->threads,
+		       cvram_touch_name((enum cvram_touch_kind)k), res[ON_SYSTEM][k].median, 100 * sys.cv);
 		if (have_device) {
 			placement_metric(c, k, ON_DEVICE, &res[ON_DEVICE][k]);
 			ratio_metric(c, k, ratios, ratio, sizeof(ratio));
@@ -232,8 +236,8 @@ static int touch_bw_run(struct cvram_run *run)
 	printf("touch-bw: target %s %s (%s), %llu reps, median GB/s (CLOCK_MONOTONIC_RAW); dev/sys: geometric mean "
 	       "of the per-rep ratios, 95%% CI\n", run->target->ops->name, run->target->device,
 	       cvram_kind_name(run->target->kind), (unsigned long long)o->reps);
-	printf("  %10s %4s  %-6s %12s %12s %7s  %8s %17s\n", "bytes", "thr", "kernel", "system", "device", "flagged",
-	       "dev/sys", "95% CI");
+	printf("  %10s %4s  %-6s %12s %6s %12s %7s  %8s %17s\n", "bytes", "thr", "kernel", "system", "cv%", "device",
+	       "flagged", "dev/sys", "95% CI");
 	for (size_t si = 0; si < o->nsizes && status == CVRAM_EXIT_OK; si++) {
 		for (size_t ti = 0; ti < o->nthreads && !cvram_stopped(run); ti++) {
 			struct bw_config c = { run, (size_t)(o->sizes[si] / CVRAM_PAGE_SIZE), (int)o->threads[ti], nt };
