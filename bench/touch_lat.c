@@ -86,43 +86,114 @@ static void *chase_batches(void *p, size_t nbatches, double *out)
 	return p;
 }
 
-/* Records a metric with every unflagged batch; -1 if placing failed. */
-static int measure(struct chase *c, enum cvram_loc where, double *median, double *p99)
+#define RATIO_CI_MAX 0.10	/* wider 95% interval (hi/lo - 1): unreliable */
+
+/* One placement's chain and its kept batches. */
+struct chain {
+	enum cvram_loc where;
+	void *buf, *p;
+	double *samples;
+	size_t kept, flagged;
+};
+
+static void chain_free(struct chain *ch, size_t npages)
+{
+	cvram_unmap(ch->buf, npages * CVRAM_PAGE_SIZE);
+	free(ch->samples);
+}
+
+/* One rep on one chain: its median ns/access, or -1 if pages moved. */
+static double chain_rep(struct chase *c, struct chain *ch, size_t nbatches)
 {
 	struct cvram_target *t = c->run->target;
-	size_t reps = c->run->opts->reps, lines = c->npages * LINES_PER_PAGE;
-	size_t nbatches = (lines > MIN_STEPS ? lines : MIN_STEPS) / BATCH;
-	double *samples = malloc(reps * nbatches * sizeof(double));
-	size_t kept = 0, flagged = 0;
-	void *buf = samples ? cvram_map_placed(t, c->npages, where, build_chain, c) : NULL, *p = buf;
-	struct cvram_summary s = { 0 };
-	json_object *m;
+	size_t before = cvram_count_at(t, ch->buf, c->npages, ch->where);
+	double *rep = ch->samples + ch->kept;
 
-	if (!buf) {
-		free(samples);
+	ch->p = chase_batches(ch->p, nbatches, rep);
+	if (before != c->npages || cvram_count_at(t, ch->buf, c->npages, ch->where) != c->npages) {
+		ch->flagged++;
 		return -1;
 	}
-	p = chase_batches(p, nbatches, samples);	/* warm-up */
-	for (size_t r = 0; r < reps && !cvram_stopped(c->run); r++) {
-		size_t before = cvram_count_at(t, buf, c->npages, where);
+	ch->kept += nbatches;
+	return cvram_percentile(rep, nbatches, 50);
+}
 
-		p = chase_batches(p, nbatches, samples + kept);
-		if (before == c->npages && cvram_count_at(t, buf, c->npages, where) == c->npages)
-			kept += nbatches;
-		else
-			flagged++;
-		cvram_progress(c->run, "touch-lat %s %s: rep %zu/%zu", pattern_names[c->pattern],
-			       cvram_loc_name(where), r + 1, reps);
-	}
-	m = cvram_metric(c->run, "latency", "ns/access", CVRAM_LOWER_BETTER, samples, kept, "pattern=%s placement=%s",
-			 pattern_names[c->pattern], where == CVRAM_LOC_DEVICE ? "device" : "system");
-	json_object_object_add(m, "flagged_reps", json_object_new_int64((int64_t)flagged));
-	cvram_summarize(samples, kept, &s);
+static void chain_metric(struct chase *c, const struct chain *ch, double *median, double *p99)
+{
+	struct cvram_summary s = { 0 };
+	json_object *m = cvram_metric(c->run, "latency", "ns/access", CVRAM_LOWER_BETTER, ch->samples, ch->kept,
+				      "pattern=%s placement=%s", pattern_names[c->pattern],
+				      ch->where == CVRAM_LOC_DEVICE ? "device" : "system");
+
+	json_object_object_add(m, "flagged_reps", json_object_new_int64((int64_t)ch->flagged));
+	cvram_summarize(ch->samples, ch->kept, &s);
 	*median = s.median;
 	*p99 = s.p99;
-	cvram_unmap(buf, c->npages * CVRAM_PAGE_SIZE);
-	free(samples);
-	return 0;
+}
+
+/* The device/system ratio of the reps' medians, with its interval. */
+static void ratio_metric(struct chase *c, const double *ratios, size_t n, char *text, size_t len)
+{
+	struct cvram_ratio r;
+	json_object *m;
+
+	snprintf(text, len, "-");
+	if (cvram_ratio_summarize(ratios, n, &r))
+		return;
+	m = cvram_metric(c->run, "device-over-system", "ratio", CVRAM_LOWER_BETTER, ratios, n, "pattern=%s",
+			 pattern_names[c->pattern]);
+	cvram_metric_ratio(m, &r);
+	json_object_object_add(m, "unreliable", json_object_new_boolean(r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX));
+	snprintf(text, len, "%.3f [%.3f, %.3f]%s", r.gmean, r.ci95_lo, r.ci95_hi,
+		 r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX ? " unreliable" : "");
+}
+
+/* Both placements of one pattern, the same cycle on each, reps interleaved
+ * (taking turns at going first). Returns 0, or -1 if placing failed. */
+static int measure_pattern(struct chase *c, int nplaces)
+{
+	size_t reps = c->run->opts->reps, lines = c->npages * LINES_PER_PAGE;
+	size_t nbatches = (lines > MIN_STEPS ? lines : MIN_STEPS) / BATCH, nratios = 0;
+	struct chain ch[2] = { { CVRAM_LOC_SYSTEM, NULL, NULL, NULL, 0, 0 }, { CVRAM_LOC_DEVICE, NULL, NULL, NULL, 0, 0 } };
+	double *ratios = calloc(reps ? reps : 1, sizeof(double)), median[2] = { 0, 0 }, p99[2] = { 0, 0 };
+	char ratio[96] = "-";
+	int rc = ratios ? 0 : -1;
+
+	for (int w = 0; w < nplaces && rc == 0; w++) {
+		struct chase same = *c;	/* the same seed: the same cycle on both */
+
+		ch[w].samples = malloc((reps + 1) * nbatches * sizeof(double));
+		ch[w].buf = ch[w].samples ? cvram_map_placed(c->run->target, c->npages, ch[w].where, build_chain, &same) :
+					    NULL;
+		ch[w].p = ch[w].buf;
+		if (!ch[w].buf)
+			rc = -1;
+		else
+			ch[w].p = chase_batches(ch[w].p, nbatches, ch[w].samples);	/* warm-up */
+	}
+	for (size_t r = 0; r < reps && rc == 0 && !cvram_stopped(c->run); r++) {
+		double med[2] = { -1, -1 };
+
+		for (int turn = 0; turn < nplaces; turn++) {
+			int w = nplaces == 1 ? 0 : (int)((r + (size_t)turn) % 2);
+
+			med[w] = chain_rep(c, &ch[w], nbatches);
+		}
+		if (nplaces == 2 && med[0] > 0 && med[1] > 0)
+			ratios[nratios++] = med[1] / med[0];
+		cvram_progress(c->run, "touch-lat %s: rep %zu/%zu", pattern_names[c->pattern], r + 1, reps);
+	}
+	for (int w = 0; w < nplaces && rc == 0; w++)
+		chain_metric(c, &ch[w], &median[w], &p99[w]);
+	if (rc == 0 && nplaces == 2)
+		ratio_metric(c, ratios, nratios, ratio, sizeof(ratio));
+	for (int w = 0; w < nplaces && rc == 0; w++)
+		printf("  %-10s %-7s %10.2f %10.2f  %s\n", pattern_names[c->pattern], w ? "device" : "system", median[w],
+		       p99[w], w ? ratio : "");
+	for (int w = 0; w < nplaces; w++)
+		chain_free(&ch[w], c->npages);
+	free(ratios);
+	return rc;
 }
 
 static double clock_overhead_ns(void)
@@ -154,17 +225,15 @@ static int touch_lat_run(struct cvram_run *run)
 			     json_object_new_string("target cannot hold pages on a device the CPU reads in place"));
 	printf("touch-lat: target %s %s (%s), %zu pages, ns per dependent load (batches of %u)\n", t->ops->name,
 	       t->device, cvram_kind_name(t->kind), npages, BATCH);
-	printf("  %-10s %-7s %10s %10s\n", "pattern", "where", "median", "p99");
+	cvram_param(run, "placements", json_object_new_string(
+		"interleaved: each rep chases the same cycle on both placements, taking turns at going first"));
+	printf("  %-10s %-7s %10s %10s  %s\n", "pattern", "where", "median", "p99",
+	       device ? "dev/sys of the reps' medians (geometric mean, 95% CI)" : "");
 	for (int pat = 0; pat < NPATTERNS && !cvram_stopped(run); pat++) {
-		for (int w = 0; w < (device ? 2 : 1); w++) {
-			enum cvram_loc where = w ? CVRAM_LOC_DEVICE : CVRAM_LOC_SYSTEM;
-			struct chase c = { run, npages, (enum pattern)pat, o->seed | 1 };
-			double median = 0, p99 = 0;
+		struct chase c = { run, npages, (enum pattern)pat, o->seed | 1 };
 
-			if (measure(&c, where, &median, &p99))
-				return CVRAM_EXIT_ERROR;
-			printf("  %-10s %-7s %10.2f %10.2f\n", pattern_names[pat], w ? "device" : "system", median, p99);
-		}
+		if (measure_pattern(&c, device ? 2 : 1))
+			return CVRAM_EXIT_ERROR;
 	}
 	return CVRAM_EXIT_OK;
 }
