@@ -5,7 +5,7 @@
  *    separately allocated arrays (as STREAM), compiled here with the same
  *    compiler and flags. By default at the sizes users measure: four times
  *    the last-level cache (hwloc), and a cache-resident size as a second,
- *    labelled row; every thread of the machine unless --threads says.
+ *    labelled row; 1, 2, 4 ... threads up to every PU unless --threads says.
  *    Ratio = cvram / reference bandwidth, per interleaved pair of reps.
  * 2. cvram's migration path (cvram_migrate: counts, outcome bookkeeping)
  *    against a bare loop of the target's own system calls, at 1, 64 and
@@ -224,12 +224,16 @@ static size_t self_sizes(struct cvram_run *run, size_t sizes[], const char *regi
 	return sizes[1] >= 3 * CVRAM_PAGE_SIZE ? 2 : 1;
 }
 
-/* --threads as given, else every PU of the machine. */
+/* --threads as given, else 1, 2, 4 ... and every PU of the machine. */
 static size_t self_threads(const struct cvram_opts *o, int threads[])
 {
 	if (!o->threads_given) {
-		threads[0] = cvram_pu_count();
-		return 1;
+		int pus = cvram_pu_count(), n = 0;
+
+		for (int t = 1; t < pus && n < CVRAM_LIST_MAX - 1; t *= 2)
+			threads[n++] = t;
+		threads[n++] = pus;
+		return (size_t)n;
 	}
 	for (size_t i = 0; i < o->nthreads; i++)
 		threads[i] = (int)o->threads[i];
