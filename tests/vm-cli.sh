@@ -35,7 +35,7 @@ fake_tree() {
 	printf 'int a;\nint b;\nint c;\n' >"$1/mm/memory.c"
 }
 
-plan 27
+plan 28
 expect "no subcommand" 2 "Usage" 
 expect "unknown subcommand" 2 "unknown subcommand 'bogus'" bogus
 expect "run without a command" 2 "no command given" run
@@ -137,6 +137,7 @@ if command -v busybox >/dev/null 2>&1 && command -v cpio >/dev/null 2>&1; then
 	took=$(($(cut -d. -f1 /proc/uptime) - t0))
 	check "a KVM whose probe boot fails: tcg" test "$(cat "$tmp/out")" = tcg
 	check "found at once when QEMU fails fast (${took} s, the probe's deadline is 20 s)" test "$took" -lt 15
+	check "and the message says what QEMU said" grep -q "QEMU: qemu: failing on purpose" "$tmp/err"
 else
 	ok 0 "a KVM whose probe boot fails # SKIP busybox-static or cpio not installed (scripts/install-deps)"
 	ok 0 "found at once when QEMU fails fast # SKIP busybox-static or cpio not installed"
