@@ -94,7 +94,12 @@ static void copy_range(double *dst, const double *src, size_t lo, size_t hi, boo
 		return;
 	}
 #endif
-	memcpy(dst + lo, src + lo, (hi - lo) * sizeof(double));
+	/* A loop, not memcpy: glibc's memcpy measured 0.88 to 0.96 of the
+	 * plain loop at 128 MiB (cvram-bench self, 1 and 2 threads, three
+	 * runs); this loop 1.00 to 1.13. */
+#pragma omp simd
+	for (size_t i = lo; i < hi; i++)
+		dst[i] = src[i];
 }
 
 static void triad_range(double *a, const double *b, const double *c, size_t lo, size_t hi, bool nt)
