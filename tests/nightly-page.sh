@@ -20,7 +20,7 @@ night_doc "$tmp/d1/bench-dmirror-coherent.json" 6.1.192 1 11
 night_doc "$tmp/d2/bench-dmirror-coherent.json" 6.1.192 1 21
 night_doc "$tmp/d3/bench-dmirror-coherent.json" 6.12.57 0.5 31
 
-plan 20
+plan 21
 "$nightly" --config "$tmp/conf" --import "$tmp/d1" --date 20261120
 "$nightly" --config "$tmp/conf" --import "$tmp/d2" --date 20261121
 check "night 2 is compared and good (exit $?)" test $? -eq 0
@@ -77,6 +77,12 @@ if command -v xmllint >/dev/null 2>&1; then
 else
 	ok 0 "the page is still well-formed # SKIP xmllint not installed (libxml2-utils)"
 fi
+# A comparison file in the history is untrusted too.
+c=$(ls "$h"/20261123-*/compare/bench-dmirror-coherent.json)
+jq '.metrics[0].change_percent = "<i>x</i>" | .metrics[0].p_value = "<u>p</u>" | .metrics[0].verdict = "regressed" |
+	.metrics[0].metric = "<s>m</s>"' "$c" >"$c.tmp" && mv "$c.tmp" "$c"
+"$CVRAM_SRCDIR/scripts/nightly-page" "$h" >/dev/null 2>&1
+check "a hostile comparison file: its strings never become markup" sh -c '! grep -q "<i>x\|<u>p\|<s>m" "$1"' _ "$page"
 "$CVRAM_SRCDIR/tests/render-page" "$page" >"$tmp/render.json" 2>"$tmp/render.err"
 case $? in
 0) ok 0 "Chromium: the hostile page renders with no console error" ;;
