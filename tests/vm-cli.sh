@@ -141,5 +141,6 @@ if command -v busybox >/dev/null 2>&1 && command -v cpio >/dev/null 2>&1; then
 else
 	ok 0 "a KVM whose probe boot fails # SKIP busybox-static or cpio not installed (scripts/install-deps)"
 	ok 0 "found at once when QEMU fails fast # SKIP busybox-static or cpio not installed"
+	ok 0 "and the message says what QEMU said # SKIP busybox-static or cpio not installed"
 fi
 finish
