@@ -5,6 +5,8 @@
 # and JUnit XML; a criteria line that does not parse, or a bad option,
 # stops it before any step (exit 2), and nothing from them is executed.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+# Tests run beside each other: none may change system-wide settings here.
+export CVRAM_KEEP_SETTINGS=1
 
 command -v jq >/dev/null 2>&1 || skip_all "jq not installed (scripts/install-deps; not in the VM)"
 command -v bash >/dev/null 2>&1 || skip_all "bash not installed (not in the VM)"

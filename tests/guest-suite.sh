@@ -4,6 +4,8 @@
 # target: every run gets the target it names, passes, leaves its document,
 # and the time of each phase is reported.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+# Tests run beside each other: none may change system-wide settings here.
+export CVRAM_KEEP_SETTINGS=1
 
 plan 5
 mkdir -p "$tmp/out"

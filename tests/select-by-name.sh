@@ -4,6 +4,8 @@
 # document with its results, metrics and labels in another order gives the
 # same criterion verdicts, the same plot data and the same nightly trend.
 . "${CVRAM_SRCDIR:-$(dirname "$0")/..}/tests/tap.sh"
+# Tests run beside each other: none may change system-wide settings here.
+export CVRAM_KEEP_SETTINGS=1
 
 command -v jq >/dev/null 2>&1 || skip_all "jq not installed (scripts/install-deps; not in the VM)"
 command -v gnuplot >/dev/null 2>&1 || skip_all "gnuplot not installed (scripts/install-deps; not in the VM)"
