@@ -56,10 +56,6 @@ static void init_doubles(void *buf, size_t bytes, void *arg)
 	cvram_touch_init(buf, bytes, *(int *)arg);
 }
 
-/* A device/system ratio whose 95% interval is wider than this (hi/lo - 1)
- * is flagged as unreliable: the machine was too noisy to say. */
-#define RATIO_CI_MAX 0.10
-
 /* The ratio device/system of each kernel, one sample per rep in which both
  * placements were measured unflagged. */
 struct bw_ratios {
@@ -159,9 +155,9 @@ static void ratio_metric(struct bw_config *c, int k, const struct bw_ratios *rat
 	m = cvram_metric(c->run, "device-over-system", "ratio", CVRAM_HIGHER_BETTER, ratios->r[k], ratios->n[k],
 			 "kernel=%s size_bytes=%zu threads=%d", name, c->npages * CVRAM_PAGE_SIZE, c->threads);
 	cvram_metric_ratio(m, &r);
-	json_object_object_add(m, "unreliable", json_object_new_boolean(r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX));
+	json_object_object_add(m, "unreliable", json_object_new_boolean(cvram_ratio_unreliable(&r)));
 	snprintf(text, len, "%8.3f [%6.3f, %6.3f]%s", r.gmean, r.ci95_lo, r.ci95_hi,
-		 r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX ? " unreliable" : "");
+		 cvram_ratio_unreliable(&r) ? " unreliable" : "");
 }
 
 static void report_config(struct bw_config *c, struct bw_samples res[NPLACES][CVRAM_TOUCH_KINDS],

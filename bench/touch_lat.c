@@ -86,8 +86,6 @@ static void *chase_batches(void *p, size_t nbatches, double *out)
 	return p;
 }
 
-#define RATIO_CI_MAX 0.10	/* wider 95% interval (hi/lo - 1): unreliable */
-
 /* One placement's chain and its kept batches. */
 struct chain {
 	enum cvram_loc where;
@@ -143,9 +141,9 @@ static void ratio_metric(struct chase *c, const double *ratios, size_t n, char *
 	m = cvram_metric(c->run, "device-over-system", "ratio", CVRAM_LOWER_BETTER, ratios, n, "pattern=%s",
 			 pattern_names[c->pattern]);
 	cvram_metric_ratio(m, &r);
-	json_object_object_add(m, "unreliable", json_object_new_boolean(r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX));
+	json_object_object_add(m, "unreliable", json_object_new_boolean(cvram_ratio_unreliable(&r)));
 	snprintf(text, len, "%.3f [%.3f, %.3f]%s", r.gmean, r.ci95_lo, r.ci95_hi,
-		 r.ci95_hi / r.ci95_lo - 1 > RATIO_CI_MAX ? " unreliable" : "");
+		 cvram_ratio_unreliable(&r) ? " unreliable" : "");
 }
 
 /* Both placements of one pattern, the same cycle on each, reps interleaved

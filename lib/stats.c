@@ -203,6 +203,11 @@ int cvram_ratio_summarize(const double *ratio, size_t n, struct cvram_ratio *r)
 	return 0;
 }
 
+int cvram_ratio_unreliable(const struct cvram_ratio *r)
+{
+	return r->ci95_hi / r->ci95_lo - 1 > CVRAM_RATIO_CI_MAX;
+}
+
 void cvram_hist_add(struct cvram_hist *h, uint64_t v)
 {
 	unsigned b = v ? 63u - (unsigned)__builtin_clzll(v) : 0;

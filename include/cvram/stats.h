@@ -28,6 +28,10 @@ struct cvram_ratio {
 	double gmean, ci95_lo, ci95_hi;
 };
 int cvram_ratio_summarize(const double *ratio, size_t n, struct cvram_ratio *r);
+/* A ratio whose 95% interval is wider than this (hi/lo - 1) is unreliable:
+ * the machine was too noisy to say. */
+#define CVRAM_RATIO_CI_MAX 0.10
+int cvram_ratio_unreliable(const struct cvram_ratio *r);
 
 /* Percentile p in [0, 100] of sorted data, linear interpolation between
  * closest ranks (Hyndman-Fan type 7, as R and NumPy default). */
